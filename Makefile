@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# softwire: plain GNU make.  make, make check, make fuzz, make demo,
+# make install (PREFIX, DESTDIR), V=1 for commands, WERROR=1 for -Werror.
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+VERSION := 0.1
+
+CC ?= cc
+CLANG ?= clang
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+SW_CFLAGS := -std=gnu11 $(WARNINGS) -Isrc -D_GNU_SOURCE \
+	-DSOFTWIRE_VERSION='"$(VERSION)"' -MMD -MP
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-6s %s\n' $(1) $(2);
+endif
+
+B := build
+CORE_SRC := src/core/addr.c src/core/err.c src/core/map.c src/core/rule.c \
+	src/core/s46.c src/core/service.c src/core/builtin.c
+CLI_SRC := src/cli/main.c src/cli/calc.c src/cli/rules.c src/cli/ruleset.c \
+	src/cli/json.c src/log.c
+GEN_SRC := $(B)/gen/rules_jp.c
+UNIT_TESTS := addr map rule s46 builtin
+FUZZERS := addr rule s46
+
+CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o) $(B)/gen/rules_jp.o
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
+UNIT_BIN := $(UNIT_TESTS:%=$(B)/tests/test_%)
+FUZZ_BIN := $(FUZZERS:%=$(B)/fuzz/fuzz_%)
+
+.SECONDARY:
+.PHONY: all check unit cli-test fuzz fuzz-check demo install uninstall clean
+all: $(B)/softwire
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(SW_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/gen/rules_jp.o: $(B)/gen/rules_jp.c
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(SW_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The generator links the same strict parsers as the program, built for
+# the build machine.
+$(B)/gen-rules: tools/gen-rules.c src/core/addr.c src/core/err.c \
+		src/core/map.c src/core/service.c
+	@mkdir -p $(@D)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(CC) $(SW_CFLAGS) -MF $(B)/gen-rules.d -O1 -o $@ $^
+
+$(B)/gen/rules_jp.c: data/jp-map-e.tsv $(B)/gen-rules
+	@mkdir -p $(@D)
+	$(call msg,GEN,$@)
+	$(Q)$(B)/gen-rules $< $@
+
+$(B)/libswcore.a: $(CORE_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(B)/softwire: $(CLI_OBJ) $(B)/libswcore.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Unit tests (cmocka).
+$(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/libswcore.a
+	@mkdir -p $(@D)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+
+$(B)/tests/unit/%.o: SW_CFLAGS += -DVECTORS='"$(CURDIR)/tests/vectors/public.tsv"'
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+cli-test: $(B)/softwire
+	@sh tests/cli/run.sh $(B)/softwire
+
+# libFuzzer harnesses (clang, ASan + UBSan).  fuzz-check runs each for a
+# bounded number of inputs; a crash or a failed invariant fails it.
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Isrc -D_GNU_SOURCE \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_RUNS ?= 500000
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) $(GEN_SRC)
+	@mkdir -p $(@D)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $^
+
+fuzz: $(FUZZ_BIN)
+
+fuzz-check: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZERS); do \
+	  echo "== fuzz_$$f ($(FUZZ_RUNS) runs)"; \
+	  mkdir -p $(B)/fuzz/corpus-$$f; \
+	  $(B)/fuzz/fuzz_$$f -runs=$(FUZZ_RUNS) -seed=1 -max_len=512 \
+	    -dict=tests/fuzz/$$f.dict $(B)/fuzz/corpus-$$f tests/fuzz/seed-$$f \
+	    2>$(B)/fuzz/fuzz_$$f.log || { tail -40 $(B)/fuzz/fuzz_$$f.log; exit 1; }; \
+	  tail -1 $(B)/fuzz/fuzz_$$f.log; \
+	done
+
+check: all unit cli-test
+	@if command -v $(CLANG) >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory fuzz-check; \
+	else echo "clang not found: fuzzers not run (apt-get install clang)"; \
+	  exit 1; fi
+
+demo:
+	@sh tools/demo.sh
+
+install: $(B)/softwire
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(B)/softwire $(DESTDIR)$(SBINDIR)/softwire
+	install -m 0644 man/softwire.8 $(DESTDIR)$(MANDIR)/man8/softwire.8
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/softwire $(DESTDIR)$(MANDIR)/man8/softwire.8
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

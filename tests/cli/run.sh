@@ -1,0 +1,138 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The command line as a user meets it: every published vector through
+# `softwire calc --json`, the exit codes, and the messages of bad input.
+#
+#   sh tests/cli/run.sh build/softwire
+set -eu
+
+SW=$1
+here=$(dirname "$0")
+vectors=$here/../vectors/public.tsv
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# expect STATUS NEEDLE -- ARGS: exit status and a phrase of stderr.
+expect() {
+	want=$1 needle=$2
+	shift 3
+	set +e
+	"$SW" "$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	set -e
+	if [ "$got" -ne "$want" ]; then
+		bad "softwire $* exited $got, want $want"; cat "$tmp/err"
+	elif ! grep -qF -- "$needle" "$tmp/err" "$tmp/out"; then
+		bad "softwire $*: output lacks '$needle'"; cat "$tmp/err"
+	else
+		ok
+	fi
+}
+
+# jq_is FILE FILTER VALUE
+jq_is() {
+	v=$(jq -r "$2" "$1")
+	if [ "$v" = "$3" ]; then ok; else bad "$2 is '$v', want '$3'"; fi
+}
+
+echo "== the published vectors through calc --json"
+grep -v '^#' "$vectors" | while IFS='	' read -r input rule iid ipv4 psid klen \
+    offset first last ce br; do
+	set -- calc --json
+	[ "$rule" = builtin ] || set -- "$@" --rule "$rule" --iid "$iid"
+	"$SW" "$@" "$input" >"$tmp/v.json"
+	[ "$psid" = - ] && psid=null
+	[ "$offset" = - ] && offset=null
+	[ "$br" = - ] && br=null
+	for pair in "ipv4=$ipv4" "psid=$psid" "psid_len=$klen" \
+	    "psid_offset=$offset" "ce_ipv6=$ce" "br=$br" "iid=$iid"; do
+		k=${pair%%=*} v=${pair#*=}
+		got=$(jq -r ".$k" "$tmp/v.json")
+		[ "$got" = "$v" ] || { echo "FAIL: $input .$k is $got, want $v"; exit 1; }
+	done
+	if [ "$first" != - ]; then
+		[ "$(jq -r '.port_ranges[0]' "$tmp/v.json")" = "$first" ] &&
+		[ "$(jq -r '.port_ranges[-1]' "$tmp/v.json")" = "$last" ] ||
+		    { echo "FAIL: $input port ranges"; exit 1; }
+	else
+		[ "$(jq -c '.port_ranges' "$tmp/v.json")" = '["0-65535"]' ] ||
+		    { echo "FAIL: $input port ranges"; exit 1; }
+	fi
+	echo "ok $input $rule" | tee -a "$tmp/vectors-ok"
+done || failed=$((failed + 1))
+nvec=$(wc -l <"$tmp/vectors-ok")
+passed=$((passed + nvec))
+[ "$nvec" -eq "$(grep -vc '^#' "$vectors")" ] || bad "only $nvec vectors passed"
+
+echo "== the JSON object has exactly the documented keys"
+"$SW" calc --json 240b:13:1a65:a100::/56 >"$tmp/j"
+jq_is "$tmp/j" '[keys_unsorted[]] | join(",")' \
+    "service,rule_ipv6,rule_ipv4,ea_len,psid_offset,psid_len,psid,ipv4,ports,port_ranges,ce_ipv6,br,iid,warnings"
+jq_is "$tmp/j" '.service' v6plus
+jq_is "$tmp/j" '.ports' 240
+jq_is "$tmp/j" '.port_ranges | length' 15
+jq_is "$tmp/j" '.warnings | length' 0
+"$SW" calc --json 2404:7a82:4d02:4100::/56 >"$tmp/j"
+jq_is "$tmp/j" '.port_ranges[1]' 9232-9247
+"$SW" calc --json 240d:f:1234:5600::/56 >"$tmp/j"
+jq_is "$tmp/j" '.service' nuro
+jq_is "$tmp/j" '.warnings[0] | test("unverified")' true
+"$SW" calc --json --iid rfc 240b:13:1a65:a100::/56 >"$tmp/j"
+jq_is "$tmp/j" '.ce_ipv6' 240b:13:1a65:a100:0:e09:1a65:a1
+"$SW" calc --json 240b:13:1a65:a1ff::1 >"$tmp/j"
+jq_is "$tmp/j" '.ce_ipv6' 240b:13:1a65:a100:e:91a:6500:a100
+jq_is "$tmp/j" '.warnings[0] | test("subnet 0xff")' true
+
+echo "== DHCPv6 options"
+"$SW" calc --json --dhcp6-mape \
+    005e002d00590015001018c00002002820010db800005d000406080000005a001020010db8ffff00000000000000000001 \
+    2001:db8:12:3400::/56 >"$tmp/j"
+jq_is "$tmp/j" '.ce_ipv6' 2001:db8:12:3400:0:c000:212:34
+jq_is "$tmp/j" '.br' 2001:db8:ffff::1
+jq_is "$tmp/j" '.service' null
+"$SW" calc --json --dhcp6-lw \
+    0060002c005c0014c63364073820010db8001234005d000400060400005a001020010db8ffff00000000000000000002 \
+    2001:db8:12:3400::/56 >"$tmp/j"
+jq_is "$tmp/j" '.ports' 1024
+jq_is "$tmp/j" '.ipv4' 198.51.100.7
+
+echo "== exit codes and messages"
+expect 1 "no IPv4-over-IPv6 (MAP-E) service active yet" -- calc 2408:210:a0b1:2300::/56
+expect 1 "no built-in rule covers 2001:db8::/48" -- calc 2001:db8::/48
+expect 1 "none of the 1 given rule covers" -- calc --rule \
+    ipv6prefix=2001:db8::/40,ipv4prefix=192.0.2.0/24,ealen=16 2001:db9::/56
+expect 2 '"240b:13::zz/56" is not an IPv6 prefix' -- calc 240b:13::zz/56
+expect 2 "needs a /56 end-user prefix" -- calc 240b:13:1a65::/48
+expect 2 'ealen "49" is not a number in 0-48' -- calc --rule \
+    ipv6prefix=2001:db8::/40,ipv4prefix=192.0.2.0/24,ealen=49 2001:db8::/56
+expect 2 '--iid "x": want rfc or draft' -- calc --iid x 240b:13:1a65:a100::/56
+expect 2 "option 94 says 255 bytes" -- calc --dhcp6-mape 005e00ff00 2001:db8::/56
+expect 2 "calc takes one PREFIX (0 given)" -- calc
+expect 2 "calc takes one PREFIX (2 given)" -- calc 2001:db8::/56 2001:db8::/56
+expect 2 '--service "transix"' -- rules --service transix
+expect 2 'unknown command "frobnicate"' -- frobnicate
+expect 2 "usage: softwire" --
+for c in calc rules; do
+	expect 0 "usage: softwire $c" -- $c --help
+	expect 0 "usage: softwire $c" -- help $c
+done
+expect 0 "usage: softwire" -- --help
+expect 0 "softwire 0." -- --version
+
+echo "== rules"
+"$SW" rules --json >"$tmp/r"
+jq_is "$tmp/r" 'length' 694
+jq_is "$tmp/r" '[.[] | select(.unverified)] | length' 4
+"$SW" rules --json --service ocn >"$tmp/r"
+jq_is "$tmp/r" 'length' 428
+jq_is "$tmp/r" '[.[] | .ports] | unique | join(",")' 1008
+lines=$("$SW" rules --service v6plus | wc -l)
+[ "$lines" -eq 5 ] && ok || bad "rules --service v6plus printed $lines lines, want 5"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

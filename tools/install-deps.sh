@@ -1,0 +1,26 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Install the Debian packages softwire builds and tests with, if missing.
+#   sh tools/install-deps.sh          build and test dependencies
+#   sh tools/install-deps.sh --build  only what `make` needs
+set -eu
+
+build="gcc make libc6-dev"
+test="pkg-config libcmocka-dev clang libclang-rt-dev jq"
+want=$build
+[ "${1:-}" = --build ] || want="$build $test"
+
+missing=
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+	    missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "run as root, or: sudo apt-get install$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
