@@ -112,11 +112,10 @@ fuzz-check: $(FUZZ_BIN)
 	  tail -1 $(B)/fuzz/fuzz_$$f.log; \
 	done
 
-check: all unit cli-test
-	@if command -v $(CLANG) >/dev/null 2>&1; then \
-	  $(MAKE) --no-print-directory fuzz-check; \
-	else echo "clang not found: fuzzers not run (apt-get install clang)"; \
-	  exit 1; fi
+check: all $(UNIT_BIN)
+	@command -v $(CLANG) >/dev/null 2>&1 || { echo "clang not found:" \
+	  "the fuzzers cannot run (sh tools/install-deps.sh)"; exit 1; }
+	@FUZZERS="$(FUZZERS)" sh tests/check.sh $(UNIT_BIN)
 
 demo:
 	@sh tools/demo.sh

@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# make check: the unit suites, the command-line suite and the fuzzers, with
+# one closing tally.  Each suite's own output stays as it is.
+#   sh tests/check.sh UNIT_BINARIES...   (FUZZERS, FUZZ_RUNS from make)
+set -u
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+tally() {	# tally NAME STATUS PASSED FAILED
+	passed=$((passed + $3))
+	failed=$((failed + $4))
+	[ "$2" -eq 0 ] || { [ "$4" -gt 0 ] || failed=$((failed + 1)); echo "FAILED: $1"; }
+}
+
+for t in "$@"; do
+	echo "== $t"
+	"$t" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	tally "$t" "$rc" "$(grep -c '^\[       OK \]' "$log")" \
+	    "$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" |
+	    grep . || echo 0)"
+done
+
+echo "== command line"
+sh tests/cli/run.sh build/softwire >"$log" 2>&1
+rc=$?
+cat "$log"
+line=$(tail -1 "$log")
+tally "tests/cli/run.sh" "$rc" "$(echo "$line" | awk '{print $1}')" \
+    "$(echo "$line" | awk '{print $3}')"
+
+echo "== fuzzers"
+if make --no-print-directory -s fuzz-check; then
+	tally fuzzers 0 "$(echo $FUZZERS | wc -w)" 0
+else
+	tally fuzzers 1 0 1
+fi
+
+echo "check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
