@@ -30,12 +30,14 @@ endif
 
 B := build
 CORE_SRC := src/core/addr.c src/core/err.c src/core/map.c src/core/rule.c \
-	src/core/s46.c src/core/service.c src/core/builtin.c
-CLI_SRC := src/cli/main.c src/cli/calc.c src/cli/rules.c src/cli/ruleset.c \
-	src/cli/json.c src/log.c
+	src/core/s46.c src/core/service.c src/core/builtin.c \
+	src/core/pkt.c src/core/dp.c
+EDGE_SRC := src/ruleset.c src/json.c src/log.c src/linux/tun.c
+CLI_SRC := src/cli/main.c src/cli/calc.c src/cli/rules.c src/cli/datapath.c \
+	$(EDGE_SRC)
 GEN_SRC := $(B)/gen/rules_jp.c
-UNIT_TESTS := addr map rule s46 builtin
-FUZZERS := addr rule s46
+UNIT_TESTS := addr map rule s46 builtin dp
+FUZZERS := addr rule s46 pkt
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o) $(B)/gen/rules_jp.o
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
@@ -43,8 +45,8 @@ UNIT_BIN := $(UNIT_TESTS:%=$(B)/tests/test_%)
 FUZZ_BIN := $(FUZZERS:%=$(B)/fuzz/fuzz_%)
 
 .SECONDARY:
-.PHONY: all check unit cli-test fuzz fuzz-check demo install uninstall clean
-all: $(B)/softwire
+.PHONY: all check unit cli-test e2e fuzz fuzz-check demo install uninstall clean
+all: $(B)/softwire $(B)/softwire-br
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -76,6 +78,11 @@ $(B)/softwire: $(CLI_OBJ) $(B)/libswcore.a
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+BR_OBJ := $(B)/br/main.o $(EDGE_SRC:%.c=$(B)/%.o)
+$(B)/softwire-br: $(BR_OBJ) $(B)/libswcore.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # Unit tests (cmocka).
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/libswcore.a
 	@mkdir -p $(@D)
@@ -89,6 +96,10 @@ unit: $(UNIT_BIN)
 
 cli-test: $(B)/softwire
 	@sh tests/cli/run.sh $(B)/softwire
+
+# The lab on the host kernel: namespaces, userspace datapath, softwire-br.
+e2e: $(B)/softwire $(B)/softwire-br
+	@sh tests/netns/lab.sh $(B)/softwire $(B)/softwire-br
 
 # libFuzzer harnesses (clang, ASan + UBSan).  fuzz-check runs each for a
 # bounded number of inputs; a crash or a failed invariant fails it.
@@ -120,7 +131,7 @@ check: all $(UNIT_BIN)
 demo:
 	@sh tools/demo.sh
 
-install: $(B)/softwire
+install: $(B)/softwire $(B)/softwire-br
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(B)/softwire $(DESTDIR)$(SBINDIR)/softwire
 	install -m 0644 man/softwire.8 $(DESTDIR)$(MANDIR)/man8/softwire.8

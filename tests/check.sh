@@ -33,6 +33,19 @@ line=$(tail -1 "$log")
 tally "tests/cli/run.sh" "$rc" "$(echo "$line" | awk '{print $1}')" \
     "$(echo "$line" | awk '{print $3}')"
 
+echo "== the lab on the host kernel (network namespaces)"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "the netns suite needs root"
+	tally netns 1 0 1
+else
+	sh tests/netns/lab.sh build/softwire build/softwire-br >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	line=$(tail -1 "$log")
+	tally "tests/netns/lab.sh" "$rc" "$(echo "$line" | awk '{print $1}')" \
+	    "$(echo "$line" | awk '{print $3}')"
+fi
+
 echo "== fuzzers"
 if make --no-print-directory -s fuzz-check; then
 	tally fuzzers 0 "$(echo $FUZZERS | wc -w)" 0

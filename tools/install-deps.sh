@@ -6,7 +6,7 @@
 set -eu
 
 build="gcc make libc6-dev"
-test="pkg-config libcmocka-dev clang libclang-rt-dev jq"
+test="pkg-config libcmocka-dev clang libclang-rt-dev jq python3 iproute2 nftables iputils-ping"
 want=$build
 [ "${1:-}" = --build ] || want="$build $test"
 

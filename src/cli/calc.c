@@ -151,7 +151,6 @@ calc_parse_args(int argc, char **argv, struct calc_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char q[QUOTE_LEN];
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -160,15 +159,9 @@ calc_parse_args(int argc, char **argv, struct calc_opts *o)
 			o->json = true;
 			break;
 		case 'i':
-			if (strcmp(optarg, "rfc") != 0 &&
-			    strcmp(optarg, "draft") != 0) {
-				log_warnx("--iid \"%s\": want rfc or draft",
-				    err_quote(q, sizeof(q), optarg));
+			if (iid_parse(optarg, &o->iid) == -1)
 				return -1;
-			}
 			o->iid_set = true;
-			o->iid = strcmp(optarg, "draft") == 0 ? IID_DRAFT :
-			    IID_RFC;
 			break;
 		case 'r':
 			if (ruleset_add_text(&o->rs, optarg) == -1)
@@ -196,69 +189,26 @@ calc_parse_args(int argc, char **argv, struct calc_opts *o)
 	return 0;
 }
 
-/* Why no rule covers the prefix, in words that help. */
-static void
-calc_no_rule(const struct calc_opts *o, const struct prefix6 *in)
-{
-	static const struct prefix6 ngn = { .addr.s6_addr = { 0x24, 0x08 },
-	    .len = 16 };
-	char q[QUOTE_LEN];
-
-	err_quote(q, sizeof(q), o->prefix);
-	if (o->rs.builtin && prefix6_contains(&ngn, &in->addr))
-		log_warnx("%s is in 2408::/16, NTT NGN's own address space: "
-		    "this line has no IPv4-over-IPv6 (MAP-E) service active "
-		    "yet; a MAP-E line gets a prefix from its provider (v6plus "
-		    "240b:, BIGLOBE 2404:7a80:, OCN 2001:380:, NURO 240d:f:)",
-		    q);
-	else if (o->rs.builtin)
-		log_warnx("no built-in rule covers %s; if your provider uses "
-		    "MAP-E, give its rule with --rule (see softwire rules "
-		    "for the built-in ones)", q);
-	else
-		log_warnx("none of the %zu given rule%s covers %s", o->rs.n,
-		    o->rs.n == 1 ? "" : "s", q);
-}
-
 int
 cmd_calc(int argc, char **argv)
 {
 	struct calc_opts o;
 	struct map_result m;
-	struct map_rule rule;
-	struct prefix6 in;
-	struct sw_err err;
-	int i, rc = EXIT_USAGE;
+	int rc;
 
 	memset(&o, 0, sizeof(o));
-	if ((i = calc_parse_args(argc, argv, &o)) != 0) {
+	if ((rc = calc_parse_args(argc, argv, &o)) != 0) {
 		ruleset_free(&o.rs);
-		return i == 1 ? 0 : EXIT_USAGE;
+		return rc == 1 ? 0 : EXIT_USAGE;
 	}
-	if (prefix6_parse(o.prefix, PFX_BARE_ADDR | PFX_HOST_BITS, &in,
-	    &err) == -1) {
-		log_warnx("%s", err.msg);
-		goto out;
+	ruleset_finish(&o.rs, NULL);
+	if ((rc = ruleset_map(&o.rs, o.prefix, o.iid_set ? &o.iid : NULL,
+	    &m)) == 0) {
+		if (o.json)
+			calc_print_json(&m);
+		else
+			calc_print_text(&m);
 	}
-	ruleset_finish(&o.rs);
-	if ((i = rules_select6(o.rs.rules, o.rs.n, &in)) == -1) {
-		calc_no_rule(&o, &in);
-		rc = EXIT_FAIL;
-		goto out;
-	}
-	rule = o.rs.rules[i];
-	if (o.iid_set)
-		rule.iid = o.iid;
-	if (map_compute(&rule, &in, &m, &err) == -1) {
-		log_warnx("%s", err.msg);
-		goto out;
-	}
-	if (o.json)
-		calc_print_json(&m);
-	else
-		calc_print_text(&m);
-	rc = 0;
-out:
 	ruleset_free(&o.rs);
 	return rc;
 }

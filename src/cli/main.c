@@ -19,6 +19,8 @@ struct command {
 static const struct command commands[] = {
 	{ "calc", cmd_calc, "compute the MAP-E mapping of an IPv6 prefix" },
 	{ "rules", cmd_rules, "list the built-in MAP-E rules" },
+	{ "datapath", cmd_datapath,
+	    "run the CE's userspace MAP-E datapath in the foreground" },
 };
 
 static void

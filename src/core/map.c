@@ -226,6 +226,25 @@ map_reverse(const struct map_rule *r, uint32_t ipv4, uint16_t port,
 	return MAP_FOUND;
 }
 
+bool
+map_ce_holds(const struct map_rule *r, const struct in6_addr *ce,
+    uint32_t ipv4)
+{
+	unsigned o = r->ea_len, v4len = r->prefix4.len, k = r->psid_len;
+	struct portset ps = { r->psid_offset, r->psid_len, r->psid };
+	struct in6_addr want;
+	uint16_t lo, hi;
+
+	if (!prefix4_contains(&r->prefix4, ipv4))
+		return false;
+	if (o + v4len > 32)	/* the PSID the address claims, from its EA bits */
+		ps.psid = (uint16_t)(bits6_get(ce, r->prefix6.len, o) &
+		    ((1u << k) - 1));
+	portset_range(&ps, 0, &lo, &hi);
+	return map_reverse(r, ipv4, lo, NULL, &want) == MAP_FOUND &&
+	    memcmp(&want, ce, sizeof(want)) == 0;
+}
+
 int
 port_psid(unsigned offset, unsigned psid_len, uint16_t port)
 {

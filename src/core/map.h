@@ -94,6 +94,14 @@ void map_ce_address(const struct map_rule *r, const struct prefix6 *eu,
 enum map_lookup map_reverse(const struct map_rule *r, uint32_t ipv4,
     uint16_t port, uint16_t *psid, struct in6_addr *ce);
 
+/*
+ * Is ce the address of some CE that holds ipv4 under r (whatever its
+ * ports)?  Tells a CE that used a port outside its set (bad port) from a
+ * sender that is no CE of that address (bad source).
+ */
+bool map_ce_holds(const struct map_rule *r, const struct in6_addr *ce,
+    uint32_t ipv4);
+
 uint32_t portset_count(const struct portset *ps);
 unsigned portset_nranges(const struct portset *ps);
 void portset_range(const struct portset *ps, unsigned i, uint16_t *lo,

@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * softwire-br: a userspace MAP-E border relay, the lab peer and referee.
+ *
+ * Both sides are TUN devices: the IPv4 side (routes for the rules' IPv4
+ * prefixes point at it, MTU 1460 so the kernel fragments or answers
+ * "fragmentation needed" for the tunnel) and the IPv6 side (a route for
+ * the BR address points at it).  The BR address is not a local address,
+ * so the kernel's own ip4ip6 handler never sees these packets and never
+ * answers them with ICMPv6 errors.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "core/builtin.h"
+#include "core/dp.h"
+#include "linux/tun.h"
+#include "log.h"
+#include "ruleset.h"
+
+#define BR_CONTROL "/run/softwire-br.sock"
+
+static const char br_usage[] =
+"usage: softwire-br --address BR [--rule RULE]... [--dhcp6-mape HEX]...\n"
+"                   [--service NAME] [--iid rfc|draft] [--tun4 NAME]\n"
+"                   [--tun6 NAME] [--control PATH]\n"
+"       softwire-br --stats [--control PATH]\n"
+"\n"
+"A userspace MAP-E border relay (RFC 7597) for labs and tests.\n"
+"\n"
+"  --address BR       the BR's IPv6 address (route it to the IPv6 TUN)\n"
+"  --rule RULE        a mapping rule, as in softwire calc (repeatable)\n"
+"  --dhcp6-mape HEX   rules from RFC 7598 option 94\n"
+"  --service NAME     the built-in rules of one service (default: all\n"
+"                     built-in rules when no rule is given)\n"
+"  --iid rfc|draft    CE interface-identifier layout for every rule\n"
+"  --tun4 NAME        IPv4-side TUN device (default br4, MTU 1460)\n"
+"  --tun6 NAME        IPv6-side TUN device (default br6, MTU 1500)\n"
+"  --control PATH     control socket (default " BR_CONTROL ")\n"
+"  --stats            print the running relay's counters as JSON\n"
+"  -v, --verbose      log dropped packets (the first 100 of each reason)\n"
+"  -h, --help         this text\n";
+
+struct br_opts {
+	struct ruleset rs;
+	const char *service, *tun4, *tun6, *control;
+	bool have_addr, iid_set, stats;
+	enum iid_layout iid;
+	struct in6_addr addr;
+};
+
+static int
+br_parse_args(int argc, char **argv, struct br_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "address", required_argument, NULL, 'a' },
+		{ "rule", required_argument, NULL, 'r' },
+		{ "dhcp6-mape", required_argument, NULL, 'm' },
+		{ "service", required_argument, NULL, 's' },
+		{ "iid", required_argument, NULL, 'i' },
+		{ "tun4", required_argument, NULL, '4' },
+		{ "tun6", required_argument, NULL, '6' },
+		{ "control", required_argument, NULL, 'c' },
+		{ "stats", no_argument, NULL, 'S' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sw_err err;
+	char q[QUOTE_LEN];
+	int c;
+
+	while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (addr6_parse(optarg, &o->addr, &err) == -1) {
+				log_warnx("--address: %s", err.msg);
+				return -1;
+			}
+			o->have_addr = true;
+			break;
+		case 'r':
+			if (ruleset_add_text(&o->rs, optarg) == -1)
+				return -1;
+			break;
+		case 'm':
+			if (ruleset_add_dhcp(&o->rs, optarg, false) == -1)
+				return -1;
+			break;
+		case 's':
+			if (service_lookup(optarg) == -1) {
+				log_warnx("--service \"%s\": want v6plus, "
+				    "biglobe, ocn or nuro",
+				    err_quote(q, sizeof(q), optarg));
+				return -1;
+			}
+			o->service = optarg;
+			break;
+		case 'i':
+			if (iid_parse(optarg, &o->iid) == -1)
+				return -1;
+			o->iid_set = true;
+			break;
+		case '4':
+			o->tun4 = optarg;
+			break;
+		case '6':
+			o->tun6 = optarg;
+			break;
+		case 'c':
+			o->control = optarg;
+			break;
+		case 'S':
+			o->stats = true;
+			break;
+		case 'v':
+			log_init("softwire-br", 0, 1);
+			break;
+		case 'h':
+			fputs(br_usage, stdout);
+			return 1;
+		default:
+			fputs(br_usage, stderr);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		log_warnx("unexpected argument \"%s\"",
+		    err_quote(q, sizeof(q), argv[optind]));
+		return -1;
+	}
+	if (!o->stats && !o->have_addr) {
+		log_warnx("--address is required");
+		fputs(br_usage, stderr);
+		return -1;
+	}
+	return 0;
+}
+
+struct br_loop {
+	struct dp_br dp;
+	int tun4, tun6, ctl, sig, ep;
+};
+
+static void
+br_from_tun6(struct br_loop *l, uint8_t *buf, size_t size)
+{
+	ssize_t n = read(l->tun6, buf, size);
+	int rc;
+
+	if (n <= 0) {
+		if (n == -1 && errno != EAGAIN && errno != EINTR)
+			log_warn("read IPv6 side");
+		return;
+	}
+	rc = dp_br_upstream(&l->dp, buf, (size_t)n, now_ms());
+	if (rc == -1)
+		dp_log_drop(&l->dp.st, buf, (size_t)n);
+	else if (rc == 0 && write(l->tun4, buf + IP6_HLEN,
+	    (size_t)n - IP6_HLEN) == -1)
+		log_warn("write IPv4 side");
+}
+
+static void
+br_from_tun4(struct br_loop *l, uint8_t *buf, size_t size)
+{
+	uint8_t hdr[IP6_HLEN];
+	struct iovec iov[2];
+	ssize_t n = read(l->tun4, buf, size);
+
+	if (n <= 0) {
+		if (n == -1 && errno != EAGAIN && errno != EINTR)
+			log_warn("read IPv4 side");
+		return;
+	}
+	if (dp_br_downstream(&l->dp, buf, (size_t)n, now_ms(), hdr) != 0) {
+		dp_log_drop(&l->dp.st, buf, (size_t)n);
+		return;
+	}
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = sizeof(hdr);
+	iov[1].iov_base = buf;
+	iov[1].iov_len = (size_t)n;
+	if (writev(l->tun6, iov, 2) == -1)
+		log_warn("write IPv6 side");
+}
+
+static int
+br_watch(int ep, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
+		log_warn("epoll_ctl");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+br_run(struct br_loop *l)
+{
+	static uint8_t buf[65536];
+	struct epoll_event evs[8];
+	int i, n;
+
+	for (;;) {
+		if ((n = epoll_wait(l->ep, evs, 8, -1)) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_warn("epoll_wait");
+			return -1;
+		}
+		for (i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+
+			if (fd == l->sig)
+				return 0;
+			if (fd == l->tun6)
+				br_from_tun6(l, buf, sizeof(buf));
+			else if (fd == l->tun4)
+				br_from_tun4(l, buf, sizeof(buf));
+			else if (fd == l->ctl)
+				ctl_answer(l->ctl, "br", &l->dp.st);
+		}
+	}
+}
+
+static int
+br_start(struct br_opts *o)
+{
+	struct br_loop l;
+	size_t i;
+	int rc = 1;
+
+	memset(&l, 0, sizeof(l));
+	l.tun4 = l.tun6 = l.ctl = l.sig = l.ep = -1;
+	ruleset_finish(&o->rs, o->service);
+	for (i = 0; o->iid_set && i < o->rs.n; i++)
+		o->rs.rules[i].iid = o->iid;
+	l.dp.rules = o->rs.rules;
+	l.dp.nrules = o->rs.n;
+	l.dp.addr = o->addr;
+	if ((l.sig = signals_open()) == -1 ||
+	    (l.tun4 = tun_open(o->tun4, DP_INNER_MTU, false)) == -1 ||
+	    (l.tun6 = tun_open(o->tun6, 1500, true)) == -1 ||
+	    (l.ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	    br_watch(l.ep, l.sig) == -1 || br_watch(l.ep, l.tun4) == -1 ||
+	    br_watch(l.ep, l.tun6) == -1)
+		goto out;
+	/* The control socket comes last: once it exists, the BR is up. */
+	if ((l.ctl = ctl_listen(o->control)) == -1 ||
+	    br_watch(l.ep, l.ctl) == -1)
+		goto out;
+	log_info("relaying with %zu rule%s on %s and %s", o->rs.n,
+	    o->rs.n == 1 ? "" : "s", o->tun4, o->tun6);
+	rc = br_run(&l) == 0 ? 0 : 1;
+out:
+	if (l.ctl != -1)
+		unlink(o->control);
+	close_fd(l.tun4);
+	close_fd(l.tun6);
+	close_fd(l.ctl);
+	close_fd(l.sig);
+	close_fd(l.ep);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct br_opts o;
+	int rc;
+
+	log_init("softwire-br", 0, 0);
+	memset(&o, 0, sizeof(o));
+	o.tun4 = "br4";
+	o.tun6 = "br6";
+	o.control = BR_CONTROL;
+	if ((rc = br_parse_args(argc, argv, &o)) != 0) {
+		ruleset_free(&o.rs);
+		return rc == 1 ? 0 : 2;
+	}
+	if (o.stats)
+		rc = ctl_query(o.control) == 0 ? 0 : 1;
+	else
+		rc = br_start(&o);
+	ruleset_free(&o.rs);
+	return rc;
+}

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * softwire datapath: the CE's userspace MAP-E datapath, for kernels
+ * without ip6tnl.  IPv4 goes through a TUN device (MTU 1460: the kernel
+ * fragments or answers "fragmentation needed" for the tunnel); the
+ * encapsulated side is a raw IPv6 socket for protocol 4 bound to the CE
+ * address, which must already be an address of this host.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "core/dp.h"
+#include "linux/tun.h"
+#include "log.h"
+
+#define DP_CONTROL "/run/softwire-datapath.sock"
+
+static const char datapath_usage[] =
+"usage: softwire datapath [--rule RULE]... [--dhcp6-mape HEX]...\n"
+"                         [--iid rfc|draft] [--tun NAME] [--control PATH]\n"
+"                         PREFIX\n"
+"       softwire datapath --stats [--control PATH]\n"
+"\n"
+"Run the CE's userspace MAP-E datapath in the foreground for the mapping\n"
+"of PREFIX (as in softwire calc).  The CE IPv6 address must already be an\n"
+"address of this host; IPv4 routed into the TUN device goes to the BR\n"
+"(or straight to a peer CE under a rule with the fmr flag), and only\n"
+"packets from the BR or such a peer, for this CE's address and ports,\n"
+"come out of it.\n"
+"\n"
+"  --rule RULE, --dhcp6-mape HEX, --iid rfc|draft   as in softwire calc\n"
+"  --tun NAME       the IPv4 TUN device (default sw0, MTU 1460)\n"
+"  --control PATH   control socket (default " DP_CONTROL ")\n"
+"  --stats          print the running datapath's counters as JSON\n"
+"  -v, --verbose    log dropped packets (the first 100 of each reason)\n"
+"  -h, --help       this text\n";
+
+struct dp_opts {
+	struct ruleset rs;
+	const char *tun, *control, *prefix;
+	bool iid_set, stats;
+	enum iid_layout iid;
+};
+
+static int
+datapath_parse_args(int argc, char **argv, struct dp_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "rule", required_argument, NULL, 'r' },
+		{ "dhcp6-mape", required_argument, NULL, 'm' },
+		{ "iid", required_argument, NULL, 'i' },
+		{ "tun", required_argument, NULL, 't' },
+		{ "control", required_argument, NULL, 'c' },
+		{ "stats", no_argument, NULL, 'S' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (ruleset_add_text(&o->rs, optarg) == -1)
+				return -1;
+			break;
+		case 'm':
+			if (ruleset_add_dhcp(&o->rs, optarg, false) == -1)
+				return -1;
+			break;
+		case 'i':
+			if (iid_parse(optarg, &o->iid) == -1)
+				return -1;
+			o->iid_set = true;
+			break;
+		case 't':
+			o->tun = optarg;
+			break;
+		case 'c':
+			o->control = optarg;
+			break;
+		case 'S':
+			o->stats = true;
+			break;
+		case 'v':
+			log_init("softwire", 0, 1);
+			break;
+		case 'h':
+			fputs(datapath_usage, stdout);
+			return 1;
+		default:
+			fputs(datapath_usage, stderr);
+			return -1;
+		}
+	}
+	if (o->stats && argc == optind)
+		return 0;
+	if (argc - optind != 1) {
+		log_warnx("datapath takes one PREFIX (%d given)",
+		    argc - optind);
+		fputs(datapath_usage, stderr);
+		return -1;
+	}
+	o->prefix = argv[optind];
+	return 0;
+}
+
+struct ce_loop {
+	struct dp_ce dp;
+	int tun, raw, ctl, sig, ep;
+};
+
+static void
+ce_from_tun(struct ce_loop *l, uint8_t *buf, size_t size)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+	ssize_t n = read(l->tun, buf, size);
+
+	if (n <= 0) {
+		if (n == -1 && errno != EAGAIN && errno != EINTR)
+			log_warn("read %s", "TUN");
+		return;
+	}
+	if (dp_ce_outbound(&l->dp, buf, (size_t)n, now_ms(),
+	    &to.sin6_addr) != 0) {
+		dp_log_drop(&l->dp.st, buf, (size_t)n);
+		return;
+	}
+	if (sendto(l->raw, buf, (size_t)n, 0, (struct sockaddr *)&to,
+	    sizeof(to)) == -1)
+		log_warn("send ip4ip6");
+}
+
+static void
+ce_from_raw(struct ce_loop *l, uint8_t *buf, size_t size)
+{
+	struct sockaddr_in6 from;
+	socklen_t fl = sizeof(from);
+	ssize_t n = recvfrom(l->raw, buf, size, 0, (struct sockaddr *)&from,
+	    &fl);
+
+	if (n <= 0) {
+		if (n == -1 && errno != EAGAIN && errno != EINTR)
+			log_warn("receive ip4ip6");
+		return;
+	}
+	if (dp_ce_inbound(&l->dp, &from.sin6_addr, buf, (size_t)n,
+	    now_ms()) != 0)
+		dp_log_drop(&l->dp.st, buf, (size_t)n);
+	else if (write(l->tun, buf, (size_t)n) == -1)
+		log_warn("write TUN");
+}
+
+static int
+ce_watch(int ep, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
+		log_warn("epoll_ctl");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+ce_run(struct ce_loop *l)
+{
+	static uint8_t buf[65536];
+	struct epoll_event evs[8];
+	int i, n;
+
+	for (;;) {
+		if ((n = epoll_wait(l->ep, evs, 8, -1)) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_warn("epoll_wait");
+			return EXIT_FAIL;
+		}
+		for (i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+
+			if (fd == l->sig)
+				return 0;
+			if (fd == l->tun)
+				ce_from_tun(l, buf, sizeof(buf));
+			else if (fd == l->raw)
+				ce_from_raw(l, buf, sizeof(buf));
+			else if (fd == l->ctl)
+				ctl_answer(l->ctl, "ce", &l->dp.st);
+		}
+	}
+}
+
+static int
+ce_start(struct dp_opts *o, const struct map_result *m)
+{
+	struct ce_loop l;
+	char ce[ADDR6_STRLEN], v4[PREFIX4_STRLEN];
+	int rc = EXIT_FAIL;
+
+	memset(&l, 0, sizeof(l));
+	l.tun = l.raw = l.ctl = l.sig = l.ep = -1;
+	if (!m->rule.has_br) {
+		log_warnx("the rule gives no BR address: add br= to it");
+		return EXIT_USAGE;
+	}
+	l.dp.map = m;
+	l.dp.rules = o->rs.rules;
+	l.dp.nrules = o->rs.n;
+	l.dp.br = m->rule.br;
+	if ((l.sig = signals_open()) == -1 ||
+	    (l.raw = raw6_open(&m->ce)) == -1 ||
+	    (l.tun = tun_open(o->tun, DP_INNER_MTU, false)) == -1 ||
+	    (l.ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	    ce_watch(l.ep, l.sig) == -1 || ce_watch(l.ep, l.tun) == -1 ||
+	    ce_watch(l.ep, l.raw) == -1)
+		goto out;
+	if ((l.ctl = ctl_listen(o->control)) == -1 ||
+	    ce_watch(l.ep, l.ctl) == -1)
+		goto out;
+	log_info("datapath for %s (%u ports) from %s on %s",
+	    prefix4_format(&m->ipv4, v4), portset_count(&m->ports),
+	    addr6_format(&m->ce, ce), o->tun);
+	rc = ce_run(&l);
+out:
+	if (l.ctl != -1)
+		unlink(o->control);
+	close_fd(l.tun);
+	close_fd(l.raw);
+	close_fd(l.ctl);
+	close_fd(l.sig);
+	close_fd(l.ep);
+	return rc;
+}
+
+int
+cmd_datapath(int argc, char **argv)
+{
+	struct dp_opts o;
+	struct map_result m;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.tun = "sw0";
+	o.control = DP_CONTROL;
+	if ((rc = datapath_parse_args(argc, argv, &o)) != 0) {
+		ruleset_free(&o.rs);
+		return rc == 1 ? 0 : EXIT_USAGE;
+	}
+	if (o.stats) {
+		rc = ctl_query(o.control) == 0 ? 0 : EXIT_FAIL;
+	} else {
+		ruleset_finish(&o.rs, NULL);
+		rc = ruleset_map(&o.rs, o.prefix, o.iid_set ? &o.iid : NULL,
+		    &m);
+		if (rc == 0)
+			rc = ce_start(&o, &m);
+	}
+	ruleset_free(&o.rs);
+	return rc;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SW_RULESET_H
+#define SW_RULESET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/map.h"
+
+#define RULESET_MAX	64	/* explicit rules on one command line */
+
+/* The rules a command works with: explicit ones, else the built-in table. */
+struct ruleset {
+	struct map_rule *rules;
+	size_t n;
+	bool builtin;
+};
+
+int ruleset_add_text(struct ruleset *rs, const char *text);
+int ruleset_add_dhcp(struct ruleset *rs, const char *hex, bool lw4o6);
+/* With no explicit rule, load the built-in table (one service, or all). */
+void ruleset_finish(struct ruleset *rs, const char *service);
+void ruleset_free(struct ruleset *rs);
+
+/* Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input. */
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+
+/*
+ * The mapping of PREFIX under the longest-matching rule, with the IID
+ * layout overridden when iid is not NULL.  0, or an exit code after a
+ * message that helps (EXIT_FAIL: no rule covers it).
+ */
+int ruleset_map(const struct ruleset *rs, const char *prefix,
+    const enum iid_layout *iid, struct map_result *m);
+
+/* --iid rfc|draft */
+int iid_parse(const char *s, enum iid_layout *out);
+
+#endif

@@ -1,0 +1,195 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The MAP-E lab on the host kernel, with softwire's userspace datapath on
+# the CEs and softwire-br as the border relay and referee.
+#
+#   lan1 ── ce1 ──┐                                    192.0.2.18, PSID 0x34
+#   lan2 ── ce2 ──┼── isp (softwire-br) ── inet        192.0.2.18, PSID 0x35
+#   lan3 ── ce3 ──┘   BR 2001:db8:ffff::1   198.51.100.10 (echo servers)
+#   10.0.K.0/24      fd00:K::/64 links      192.0.2.19, PSID 0x34
+#
+# One rule, v6plus-shaped (PSID offset 4, 8 PSID bits: 240 ports a CE),
+# draft-03 interface identifiers: ipv6prefix 2001:db8::/40 maps to
+# 192.0.2.0/24 with 16 EA bits.  ce1 and ce2 share one IPv4 address.
+#
+#   sh tests/netns/lab.sh build/softwire build/softwire-br
+set -eu
+SW=$(readlink -f "$1")
+SWBR=$(readlink -f "$2")
+here=$(dirname "$(readlink -f "$0")")
+. "$here/lib.sh"
+PEER="python3 $here/peer.py"
+
+RULE=ipv6prefix=2001:db8::/40,ipv4prefix=192.0.2.0/24,ealen=16,offset=4,br=2001:db8:ffff::1
+BR=2001:db8:ffff::1
+PREFIX1=2001:db8:12:3400::/56
+PREFIX2=2001:db8:12:3500::/56
+PREFIX3=2001:db8:13:3400::/56
+SERVER=198.51.100.10
+FLOWS=20
+
+say "topology"
+mkns isp inet ce1 ce2 ce3 lan1 lan2 lan3
+link isp isp-inet inet inet-isp
+n isp ip addr add 198.51.100.1/24 dev isp-inet
+n inet ip addr add $SERVER/24 dev inet-isp
+n inet ip route add default via 198.51.100.1
+
+bg isp "$LAB_TMP/br.log" "$SWBR" --address $BR --rule "$RULE" --iid draft -v \
+    --control "$LAB_TMP/br.sock"
+wait_for 5 "softwire-br" test -S "$LAB_TMP/br.sock"
+n isp ip -6 route add $BR/128 dev br6
+n isp ip route add 192.0.2.0/24 dev br4
+
+for k in 1 2 3; do
+	eval prefix=\$PREFIX$k
+	link isp isp-ce$k ce$k ce$k-wan
+	link ce$k ce$k-lan lan$k lan$k-ce
+	n isp ip -6 addr add fd00:$k::1/64 dev isp-ce$k nodad
+	n ce$k ip -6 addr add fd00:$k::2/64 dev ce$k-wan nodad
+	n ce$k ip -6 route add default via fd00:$k::1
+	n isp ip -6 route add "$prefix" via fd00:$k::2
+	n ce$k ip addr add 10.0.$k.1/24 dev ce$k-lan
+	n lan$k ip addr add 10.0.$k.2/24 dev lan$k-ce
+	n lan$k ip route add default via 10.0.$k.1
+
+	"$SW" calc --json --iid draft --rule "$RULE" "$prefix" >"$LAB_TMP/ce$k.json"
+	ce=$(jq -r .ce_ipv6 "$LAB_TMP/ce$k.json")
+	v4=$(jq -r .ipv4 "$LAB_TMP/ce$k.json")
+	n ce$k ip -6 addr add "$ce/128" dev ce$k-wan nodad
+	bg ce$k "$LAB_TMP/ce$k.log" "$SW" datapath -v --iid draft --rule "$RULE" \
+	    --control "$LAB_TMP/ce$k.sock" "$prefix"
+	wait_for 5 "datapath on ce$k" test -S "$LAB_TMP/ce$k.sock"
+	n ce$k ip addr add "$v4/32" dev sw0
+	n ce$k ip route add default dev sw0
+	natgen "$LAB_TMP/ce$k.json" sw0 >"$LAB_TMP/ce$k.nft"
+	n ce$k nft -f "$LAB_TMP/ce$k.nft"
+done
+
+# The server side records every (source, protocol, port) it is sent.
+n inet nft -f - <<'NFT'
+table inet observe {
+	set seen {
+		type ipv4_addr . inet_proto . inet_service
+		flags dynamic
+		size 65535
+	}
+	set seen_echo {
+		typeof ip saddr . icmp id
+		flags dynamic
+		size 65535
+	}
+	chain input {
+		type filter hook input priority 0; policy accept;
+		meta l4proto { tcp, udp } add @seen { ip saddr . meta l4proto . th sport }
+		icmp type echo-request add @seen_echo { ip saddr . icmp id }
+	}
+}
+NFT
+bg inet "$LAB_TMP/server.log" $PEER serve 7
+wait_for 5 "echo server" q inet sh -c 'ss -ltn | grep -q ":7 "'
+
+brstat() { "$SWBR" --stats --control "$LAB_TMP/br.sock" | jq -r "$1"; }
+cestat() { "$SW" datapath --stats --control "$LAB_TMP/ce$1.sock" | jq -r "$2"; }
+
+say "TCP, UDP and ICMP echo from every LAN, all at once"
+jobs=""
+for k in 1 2 3; do
+	q lan$k $PEER tcp $SERVER 7 $FLOWS >"$LAB_TMP/tcp$k" &
+	jobs="$jobs $!"
+	q lan$k $PEER udp $SERVER 7 $FLOWS >"$LAB_TMP/udp$k" &
+	jobs="$jobs $!"
+	q lan$k ping -q -c 5 -i 0.2 -W 2 $SERVER >"$LAB_TMP/ping$k" 2>&1 &
+	jobs="$jobs $!"
+done
+for j in $jobs; do wait "$j" || true; done
+for k in 1 2 3; do
+	check "lan$k: TCP connections echoed" "$(cat "$LAB_TMP/tcp$k")" $FLOWS
+	check "lan$k: UDP exchanges echoed" "$(cat "$LAB_TMP/udp$k")" $FLOWS
+	check "lan$k: pings answered" \
+	    "$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$LAB_TMP/ping$k")" 5
+done
+
+say "the server saw only the CEs' addresses and ports of their sets"
+# As [address, protocol, port]: TCP and UDP source ports, echo identifiers.
+{ q inet nft -j list set inet observe seen
+  q inet nft -j list set inet observe seen_echo; } |
+    jq -s -c '[.[] | .nftables[] | .set? // empty | .elem[]? | .concat |
+    if length == 3 then . else [.[0], "echo", .[1]] end]' >"$LAB_TMP/seen.json"
+jq -s '[.[] | {ipv4, ranges: [.port_ranges[] | split("-") |
+    map(tonumber)]}]' "$LAB_TMP/ce1.json" "$LAB_TMP/ce2.json" \
+    "$LAB_TMP/ce3.json" >"$LAB_TMP/sets.json"
+# For each seen source, its protocol and the CEs whose address and set
+# hold it.
+jq --slurpfile sets "$LAB_TMP/sets.json" '[.[] | . as [$a, $p, $port] |
+    [$p, [$sets[0] | to_entries[] | select(.value.ipv4 == $a and
+    any(.value.ranges[]; .[0] <= $port and $port <= .[1])) | .key + 1]]]' \
+    "$LAB_TMP/seen.json" >"$LAB_TMP/owners.json"
+check "sources seen by the server" "$(jq 'length > 60' "$LAB_TMP/seen.json")" true
+check "sources in no CE's set, or in two" \
+    "$(jq '[.[] | select(.[1] | length != 1)] | length' \
+    "$LAB_TMP/owners.json")" 0
+for k in 1 2 3; do
+	check "ce$k: TCP, UDP and echo sources seen" "$(jq -c --argjson k $k \
+	    '[.[] | select(.[1] == [$k]) | .[0]] | unique' \
+	    "$LAB_TMP/owners.json")" '["echo","tcp","udp"]'
+done
+
+say "no drops anywhere over legitimate traffic"
+check "BR drops" "$(brstat '[.drops[]] | add')" 0
+check "BR relayed upstream" "$(brstat '.upstream.packets > 0')" true
+for k in 1 2 3; do
+	check "ce$k datapath drops" "$(cestat $k '[.drops[]] | add')" 0
+	check "ce$k egress guard drops" "$(nft_drops ce$k)" 0
+done
+
+say "a return packet to a port of ce1's set reaches ce1, never ce2"
+port1=$(jq -r '.port_ranges[3] | split("-")[0]' "$LAB_TMP/ce1.json")
+down1=$(cestat 1 .downstream.packets)
+down2=$(cestat 2 .downstream.packets)
+n inet $PEER probe 192.0.2.18 "$port1" 40000 >/dev/null
+check "ce1 received it" "$(cestat 1 .downstream.packets)" $((down1 + 1))
+check "ce2 did not" "$(cestat 2 .downstream.packets)" "$down2"
+check "ce2 dropped nothing" "$(cestat 2 '[.drops[]] | add')" 0
+
+say "unsolicited traffic to ports of no CE goes nowhere"
+# PSID 0x36 has no CE: the BR sends it towards an address nobody routes.
+nobody=$((1 << 12 | 0x36 << 4))
+check "probe to $nobody (PSID 0x36)" \
+    "$(q inet $PEER probe 192.0.2.18 $nobody 40001)" silence
+check "ce1 still at" "$(cestat 1 .downstream.packets)" $((down1 + 1))
+check "ce2 still at" "$(cestat 2 .downstream.packets)" "$down2"
+check "probe to port 80 (excluded block)" \
+    "$(q inet $PEER probe 192.0.2.18 80 40002)" silence
+check "BR counted the excluded port" "$(brstat .drops.excluded_port)" 1
+
+say "negative controls: hand-made ip4ip6 from ce1 to the BR"
+ce1=$(jq -r .ce_ipv6 "$LAB_TMP/ce1.json")
+in1=$(jq -r '.port_ranges[0] | split("-")[0]' "$LAB_TMP/ce1.json")
+in2=$(jq -r '.port_ranges[0] | split("-")[0]' "$LAB_TMP/ce2.json")
+drops=$(brstat '[.drops[]] | add')
+up=$(brstat .upstream.packets)
+n ce1 $PEER craft "$ce1" $BR 192.0.2.18 $SERVER "$in1" 9
+wait_for 2 "the positive control" test "$(brstat .upstream.packets)" -gt "$up"
+check "a well-formed one passes (positive control)" \
+    "$(brstat '[.drops[]] | add')" "$drops"
+n ce1 $PEER craft "$ce1" $BR 192.0.2.18 $SERVER "$in2" 9
+wait_for 2 "bad_port" test "$(brstat .drops.bad_port)" -eq 1
+check "a port of ce2's set from ce1: bad_port" "$(brstat .drops.bad_port)" 1
+n ce1 $PEER craft "$ce1" $BR 192.0.2.18 $SERVER 80 9
+wait_for 2 "excluded_port" test "$(brstat .drops.excluded_port)" -eq 2
+check "port 80: excluded_port" "$(brstat .drops.excluded_port)" 2
+n ce1 ip -6 addr add 2001:db8:12:3400::99/128 dev ce1-wan nodad
+n ce1 $PEER craft 2001:db8:12:3400::99 $BR 192.0.2.18 $SERVER "$in1" 9
+wait_for 2 "bad_source" test "$(brstat .drops.bad_source)" -eq 1
+check "a wrong IPv6 source: bad_source" "$(brstat .drops.bad_source)" 1
+check "nothing else was dropped" "$(brstat '[.drops[]] | add')" \
+    $((drops + 3))
+
+say "negative control at the CE: ip4ip6 from someone not the BR"
+n isp $PEER craft fd00:1::1 "$ce1" $SERVER 192.0.2.18 7 "$in1"
+wait_for 2 "ce1 bad_source" test "$(cestat 1 .drops.bad_source)" -eq 1
+check "ce1 refused it: bad_source" "$(cestat 1 .drops.bad_source)" 1
+
+finish

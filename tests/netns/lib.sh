@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Helpers for the lab suites: namespaces that clean up after themselves,
+# commands that say what they run, waits on state, exact assertions.
+# Sourced by the suites; SW and SWBR name the binaries.
+
+NS_PREFIX="sw$$"
+LAB_PIDS=""
+LAB_TMP=$(mktemp -d)
+PASSED=0
+FAILED=0
+
+lab_cleanup() {
+	_rc=$?
+	set +e
+	for p in $LAB_PIDS; do kill "$p" 2>/dev/null; done
+	for p in $LAB_PIDS; do wait "$p" 2>/dev/null; done
+	for ns in $(ip netns list | awk '{print $1}' | grep "^$NS_PREFIX-"); do
+		ip netns del "$ns"
+	done
+	rm -rf "$LAB_TMP"
+	exit "$_rc"
+}
+trap lab_cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '\n## %s\n' "$*"; }
+
+# n NS CMD...: run in namespace NS, echoing the command.
+n() {
+	_ns=$1
+	shift
+	echo "[$_ns] $*" >&2
+	ip netns exec "$NS_PREFIX-$_ns" "$@"
+}
+
+# q NS CMD...: the same, quietly (for reads).
+q() {
+	_ns=$1
+	shift
+	ip netns exec "$NS_PREFIX-$_ns" "$@"
+}
+
+# bg NS LOG CMD...: start a process in NS in the background.
+bg() {
+	_ns=$1 _log=$2
+	shift 2
+	echo "[$_ns] $* &" >&2
+	ip netns exec "$NS_PREFIX-$_ns" "$@" >"$_log" 2>&1 &
+	LAB_PIDS="$LAB_PIDS $!"
+}
+
+mkns() {
+	for _ns; do
+		ip netns add "$NS_PREFIX-$_ns"
+		q "$_ns" ip link set lo up
+		q "$_ns" sysctl -qw net.ipv4.ip_forward=1 \
+		    net.ipv6.conf.all.forwarding=1 \
+		    net.ipv6.conf.default.accept_dad=0 \
+		    net.ipv6.conf.all.accept_dad=0
+	done
+}
+
+# link NS1 IF1 NS2 IF2: a veth pair between two namespaces.
+link() {
+	ip link add "$2" netns "$NS_PREFIX-$1" type veth peer name "$4" \
+	    netns "$NS_PREFIX-$3"
+	q "$1" ip link set "$2" up
+	q "$3" ip link set "$4" up
+}
+
+# wait_for SECONDS DESCRIPTION CMD...: poll a condition, never sleep-and-hope.
+wait_for() {
+	_t=$1 _what=$2
+	shift 2
+	_end=$(($(date +%s) + _t))
+	until "$@" >/dev/null 2>&1; do
+		if [ "$(date +%s)" -ge "$_end" ]; then
+			echo "timed out waiting for $_what" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+check() {	# check DESCRIPTION GOT WANT
+	if [ "$2" = "$3" ]; then
+		PASSED=$((PASSED + 1))
+		echo "ok - $1 ($2)"
+	else
+		FAILED=$((FAILED + 1))
+		echo "not ok - $1: got '$2', want '$3'"
+	fi
+}
+
+check_true() {	# check_true DESCRIPTION CMD...
+	_what=$1
+	shift
+	if "$@"; then
+		PASSED=$((PASSED + 1))
+		echo "ok - $_what"
+	else
+		FAILED=$((FAILED + 1))
+		echo "not ok - $_what"
+	fi
+}
+
+finish() {
+	echo
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
+
+# natgen CALC_JSON OIF: the reference port-set NAT (DESIGN.md §2) for a
+# mapping, generated from `softwire calc --json`.
+natgen() {
+	_ip=$(jq -r .ipv4 "$1")
+	_n=$(jq '.port_ranges | length' "$1")
+	_map=$(jq -r --arg ip "$_ip" '[.port_ranges | to_entries[] |
+	    "\(.key) : \($ip) . \(.value)"] | join(",\n\t\t\t     ")' "$1")
+	_set=$(jq -r '.port_ranges | join(",\n\t\t\t     ")' "$1")
+	cat <<NFT
+table ip softwire {
+	map psid_ports {
+		typeof numgen inc mod $_n : interval ip saddr . th sport
+		flags interval
+		elements = { $_map }
+	}
+	set psid_portset {
+		type inet_service
+		flags interval
+		elements = { $_set }
+	}
+	set psid_idset {
+		typeof icmp id
+		flags interval
+		elements = { $_set }
+	}
+	chain srcnat {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "$2" meta l4proto { tcp, udp, icmp } snat ip to numgen random mod $_n map @psid_ports
+		oifname "$2" counter drop comment "no ports: cannot share the address"
+	}
+	chain egress_guard {
+		type filter hook postrouting priority srcnat + 10; policy accept;
+		oifname != "$2" accept
+		ip saddr != $_ip counter drop
+		meta l4proto { tcp, udp } th sport != @psid_portset counter drop
+		icmp type echo-request icmp id != @psid_idset counter drop
+	}
+	chain mss {
+		type filter hook forward priority mangle; policy accept;
+		oifname "$2" tcp flags syn tcp option maxseg size set rt mtu
+	}
+}
+NFT
+}
+
+# nft_drops NS: packets the egress guard dropped (must stay 0).
+nft_drops() {
+	q "$1" nft -j list chain ip softwire egress_guard |
+	    jq '[.nftables[] | .rule? // empty | .expr[] | .counter? // empty |
+	    .packets] | add // 0'
+}

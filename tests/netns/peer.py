@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Traffic for the lab suites: echo servers, clients that count what got
+through, and hand-made ip4ip6 packets for the negative controls.
+
+  peer.py serve PORT                  TCP and UDP echo on PORT until killed
+  peer.py tcp HOST PORT N             N TCP connections in turn; prints how
+                                      many echoed
+  peer.py udp HOST PORT N             N UDP exchanges, each from a new socket
+  peer.py hold HOST PORT N SECONDS    N TCP connections held open at once
+  peer.py probe HOST PORT SPORT       one UDP datagram from SPORT; prints
+                                      "reply" or "silence" after 1 s
+  peer.py craft SRC6 DST6 SRC4 DST4 SPORT DPORT
+                                      one ip4ip6 UDP packet from SRC6 (a
+                                      local address) to DST6
+"""
+import socket
+import struct
+import sys
+import threading
+import time
+
+
+def serve(port):
+    def tcp_loop(ls):
+        while True:
+            c, _ = ls.accept()
+            threading.Thread(target=echo_tcp, args=(c,), daemon=True).start()
+
+    def echo_tcp(c):
+        with c:
+            while True:
+                d = c.recv(4096)
+                if not d:
+                    return
+                c.sendall(d)
+
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("0.0.0.0", port))
+    ls.listen(1024)
+    us = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    us.bind(("0.0.0.0", port))
+    threading.Thread(target=tcp_loop, args=(ls,), daemon=True).start()
+    while True:
+        d, a = us.recvfrom(4096)
+        us.sendto(d, a)
+
+
+def tcp(host, port, n):
+    ok = 0
+    for i in range(n):
+        try:
+            with socket.create_connection((host, port), timeout=3) as c:
+                c.sendall(b"hello %d" % i)
+                if c.recv(64) == b"hello %d" % i:
+                    ok += 1
+        except OSError:
+            pass
+    print(ok)
+
+
+def udp(host, port, n):
+    ok = 0
+    for i in range(n):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(2)
+            s.sendto(b"ping %d" % i, (host, port))
+            try:
+                if s.recv(64) == b"ping %d" % i:
+                    ok += 1
+            except OSError:
+                pass
+    print(ok)
+
+
+def hold(host, port, n, seconds):
+    socks = []
+    for i in range(n):
+        try:
+            c = socket.create_connection((host, port), timeout=3)
+            c.sendall(b"x")
+            if c.recv(8) == b"x":
+                socks.append(c)
+        except OSError:
+            pass
+    print(len(socks), flush=True)
+    time.sleep(seconds)
+
+
+def probe(host, port, sport):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("0.0.0.0", sport))
+        s.settimeout(1)
+        s.sendto(b"probe", (host, port))
+        try:
+            s.recv(64)
+            print("reply")
+        except OSError:
+            print("silence")
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xFFFF)
+    s += s >> 16
+    return ~s & 0xFFFF
+
+
+def craft(src6, dst6, src4, dst4, sport, dport):
+    payload = b"crafted"
+    udp_hdr = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp_hdr) +
+                     len(payload), 1, 0, 64, 17, 0,
+                     socket.inet_aton(src4), socket.inet_aton(dst4))
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, 4)
+    s.bind((src6, 0))
+    s.sendto(ip + udp_hdr + payload, (dst6, 0))
+
+
+def main(argv):
+    cmd, args = argv[1], argv[2:]
+    if cmd == "serve":
+        serve(int(args[0]))
+    elif cmd == "tcp":
+        tcp(args[0], int(args[1]), int(args[2]))
+    elif cmd == "udp":
+        udp(args[0], int(args[1]), int(args[2]))
+    elif cmd == "hold":
+        hold(args[0], int(args[1]), int(args[2]), float(args[3]))
+    elif cmd == "probe":
+        probe(args[0], int(args[1]), int(args[2]))
+    elif cmd == "craft":
+        craft(args[0], args[1], args[2], args[3], int(args[4]), int(args[5]))
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
