@@ -45,7 +45,7 @@ UNIT_BIN := $(UNIT_TESTS:%=$(B)/tests/test_%)
 FUZZ_BIN := $(FUZZERS:%=$(B)/fuzz/fuzz_%)
 
 .SECONDARY:
-.PHONY: all check unit cli-test e2e fuzz fuzz-check demo install uninstall clean
+.PHONY: all check unit cli-test e2e e2e-vm bench fuzz fuzz-check demo install install-br uninstall clean
 all: $(B)/softwire $(B)/softwire-br
 
 $(B)/%.o: %.c
@@ -100,6 +100,18 @@ cli-test: $(B)/softwire
 # The lab on the host kernel: namespaces, userspace datapath, softwire-br.
 e2e: $(B)/softwire $(B)/softwire-br
 	@sh tests/netns/lab.sh $(B)/softwire $(B)/softwire-br
+
+# The lab under Debian's own kernel in QEMU, the CEs on ip6tnl: the
+# hand-made baseline NAT, then the reference ruleset.
+e2e-vm: $(B)/softwire $(B)/softwire-br
+	@sh tests/vm/run.sh sh tests/vm/lab.sh $(B)/softwire $(B)/softwire-br
+
+# Benchmarks: one summary line each, ratios measured in the same run.
+bench: $(B)/softwire $(B)/softwire-br
+	@sh bench/datapath.sh $(B)/softwire $(B)/softwire-br userspace
+	@sh tests/vm/run.sh sh -c 'sh tests/vm/modules.sh && \
+	  BENCH_PEER=kernel sh bench/datapath.sh $(B)/softwire \
+	  $(B)/softwire-br userspace kernel' 2>/dev/null
 
 # libFuzzer harnesses (clang, ASan + UBSan).  fuzz-check runs each for a
 # bounded number of inputs; a crash or a failed invariant fails it.

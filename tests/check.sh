@@ -6,6 +6,7 @@
 set -u
 passed=0
 failed=0
+skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -46,6 +47,20 @@ else
 	    "$(echo "$line" | awk '{print $3}')"
 fi
 
+echo "== the lab under Debian's kernel in QEMU (ip6tnl on the CEs)"
+if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
+	echo "SKIPPED: no qemu-system-x86_64 (sh tools/install-deps.sh)"
+	skipped=$((skipped + 1))
+else
+	sh tests/vm/run.sh sh tests/vm/lab.sh build/softwire build/softwire-br \
+	    >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	tally "tests/vm/lab.sh" "$rc" \
+	    "$(awk '/ passed, / {p += $1} END {print p + 0}' "$log")" \
+	    "$(awk '/ passed, / {f += $3} END {print f + 0}' "$log")"
+fi
+
 echo "== fuzzers"
 if make --no-print-directory -s fuzz-check; then
 	tally fuzzers 0 "$(echo $FUZZERS | wc -w)" 0
@@ -53,5 +68,5 @@ else
 	tally fuzzers 1 0 1
 fi
 
-echo "check: $passed passed, $failed failed"
+echo "check: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

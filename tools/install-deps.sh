@@ -1,14 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Install the Debian packages softwire builds and tests with, if missing.
-#   sh tools/install-deps.sh          build and test dependencies
+#   sh tools/install-deps.sh          build, test (host and VM suites) and
+#                                     benchmark dependencies
 #   sh tools/install-deps.sh --build  only what `make` needs
 set -eu
 
 build="gcc make libc6-dev"
 test="pkg-config libcmocka-dev clang libclang-rt-dev jq python3 iproute2 nftables iputils-ping"
+bench="iperf3 ethtool"
+vm="qemu-system-x86 busybox-static cpio kmod"
 want=$build
-[ "${1:-}" = --build ] || want="$build $test"
+[ "${1:-}" = --build ] || want="$build $test $bench $vm"
 
 missing=
 for p in $want; do

@@ -211,6 +211,10 @@ ce_start(struct dp_opts *o, const struct map_result *m)
 		log_warnx("the rule gives no BR address: add br= to it");
 		return EXIT_USAGE;
 	}
+	if (access("/sys/module/ip6_tunnel", F_OK) == 0)
+		log_warnx("ip6_tunnel is loaded: the kernel will answer ip4ip6 "
+		    "packets no ip6tnl device takes with ICMPv6 errors; the "
+		    "kernel's own tunnel is the datapath to use here");
 	l.dp.map = m;
 	l.dp.rules = o->rs.rules;
 	l.dp.nrules = o->rs.n;

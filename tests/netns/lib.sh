@@ -155,6 +155,29 @@ table ip softwire {
 NFT
 }
 
+# seedgen CALC_JSON OIF: the hand-made baseline this project replaces: a
+# mark from a round-robin counter on each new connection, and one SNAT
+# rule per port block and protocol (15 blocks: 45 rules).
+seedgen() {
+	_ip=$(jq -r .ipv4 "$1")
+	_n=$(jq '.port_ranges | length' "$1")
+	echo "table ip seed {"
+	echo "	chain premark {"
+	echo "		type filter hook prerouting priority mangle; policy accept;"
+	echo "		ct state new meta mark set numgen inc mod $_n offset 1"
+	echo "	}"
+	echo "	chain srcnat {"
+	echo "		type nat hook postrouting priority srcnat; policy accept;"
+	jq -r '.port_ranges | to_entries[] | "\(.key + 1) \(.value)"' "$1" |
+	while read -r _mark _range; do
+		for _p in tcp udp icmp; do
+			echo "		oifname \"$2\" meta mark $_mark meta l4proto $_p snat ip to $_ip:$_range"
+		done
+	done
+	echo "	}"
+	echo "}"
+}
+
 # nft_drops NS: packets the egress guard dropped (must stay 0).
 nft_drops() {
 	q "$1" nft -j list chain ip softwire egress_guard |

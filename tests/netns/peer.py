@@ -11,8 +11,8 @@ through, and hand-made ip4ip6 packets for the negative controls.
   peer.py probe HOST PORT SPORT       one UDP datagram from SPORT; prints
                                       "reply" or "silence" after 1 s
   peer.py craft SRC6 DST6 SRC4 DST4 SPORT DPORT
-                                      one ip4ip6 UDP packet from SRC6 (a
-                                      local address) to DST6
+                                      one ip4ip6 UDP packet from SRC6 (any
+                                      address) to DST6
 """
 import socket
 import struct
@@ -117,6 +117,8 @@ def craft(src6, dst6, src4, dst4, sport, dport):
                      socket.inet_aton(src4), socket.inet_aton(dst4))
     ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
     s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, 4)
+    # IPV6_FREEBIND: the source need not be local (the BR's is routed away).
+    s.setsockopt(socket.IPPROTO_IPV6, 78, 1)
     s.bind((src6, 0))
     s.sendto(ip + udp_hdr + payload, (dst6, 0))
 

@@ -1,0 +1,10 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# In the VM: load what the lab and the benchmarks need from the guest
+# kernel's modules (tests/vm/run.sh mounts them).
+set -eu
+[ "${SOFTWIRE_VM:-}" = 1 ] || { echo "run me under tests/vm/run.sh" >&2; exit 2; }
+for m in ip6_tunnel veth tun nf_tables nf_conntrack nf_nat nft_chain_nat \
+    nft_nat nft_numgen nft_ct; do
+	modprobe -d "$SOFTWIRE_MODULES" -S "$SOFTWIRE_KVER" "$m"
+done
