@@ -148,8 +148,9 @@ struct br_loop {
 	int tun4, tun6, ctl, sig, ep;
 };
 
-static void
-br_from_tun6(struct br_loop *l, uint8_t *buf, size_t size)
+/* One packet from the IPv6 side; false when there is none left. */
+static bool
+br_from_tun6(struct br_loop *l, uint8_t *buf, size_t size, uint64_t now)
 {
 	ssize_t n = read(l->tun6, buf, size);
 	int rc;
@@ -157,18 +158,19 @@ br_from_tun6(struct br_loop *l, uint8_t *buf, size_t size)
 	if (n <= 0) {
 		if (n == -1 && errno != EAGAIN && errno != EINTR)
 			log_warn("read IPv6 side");
-		return;
+		return false;
 	}
-	rc = dp_br_upstream(&l->dp, buf, (size_t)n, now_ms());
+	rc = dp_br_upstream(&l->dp, buf, (size_t)n, now);
 	if (rc == -1)
 		dp_log_drop(&l->dp.st, buf, (size_t)n);
 	else if (rc == 0 && write(l->tun4, buf + IP6_HLEN,
 	    (size_t)n - IP6_HLEN) == -1)
 		log_warn("write IPv4 side");
+	return true;
 }
 
-static void
-br_from_tun4(struct br_loop *l, uint8_t *buf, size_t size)
+static bool
+br_from_tun4(struct br_loop *l, uint8_t *buf, size_t size, uint64_t now)
 {
 	uint8_t hdr[IP6_HLEN];
 	struct iovec iov[2];
@@ -177,11 +179,11 @@ br_from_tun4(struct br_loop *l, uint8_t *buf, size_t size)
 	if (n <= 0) {
 		if (n == -1 && errno != EAGAIN && errno != EINTR)
 			log_warn("read IPv4 side");
-		return;
+		return false;
 	}
-	if (dp_br_downstream(&l->dp, buf, (size_t)n, now_ms(), hdr) != 0) {
+	if (dp_br_downstream(&l->dp, buf, (size_t)n, now, hdr) != 0) {
 		dp_log_drop(&l->dp.st, buf, (size_t)n);
-		return;
+		return true;
 	}
 	iov[0].iov_base = hdr;
 	iov[0].iov_len = sizeof(hdr);
@@ -189,6 +191,7 @@ br_from_tun4(struct br_loop *l, uint8_t *buf, size_t size)
 	iov[1].iov_len = (size_t)n;
 	if (writev(l->tun6, iov, 2) == -1)
 		log_warn("write IPv6 side");
+	return true;
 }
 
 static int
@@ -208,7 +211,8 @@ br_run(struct br_loop *l)
 {
 	static uint8_t buf[65536];
 	struct epoll_event evs[8];
-	int i, n;
+	uint64_t now;
+	int i, n, k;
 
 	for (;;) {
 		if ((n = epoll_wait(l->ep, evs, 8, -1)) == -1) {
@@ -217,16 +221,19 @@ br_run(struct br_loop *l)
 			log_warn("epoll_wait");
 			return -1;
 		}
+		now = now_ms();
 		for (i = 0; i < n; i++) {
 			int fd = evs[i].data.fd;
 
 			if (fd == l->sig)
 				return 0;
-			if (fd == l->tun6)
-				br_from_tun6(l, buf, sizeof(buf));
-			else if (fd == l->tun4)
-				br_from_tun4(l, buf, sizeof(buf));
-			else if (fd == l->ctl)
+			for (k = 0; fd == l->tun6 && k < DP_BATCH &&
+			    br_from_tun6(l, buf, sizeof(buf), now); k++)
+				;
+			for (k = 0; fd == l->tun4 && k < DP_BATCH &&
+			    br_from_tun4(l, buf, sizeof(buf), now); k++)
+				;
+			if (fd == l->ctl)
 				ctl_answer(l->ctl, "br", &l->dp.st);
 		}
 	}

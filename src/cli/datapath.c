@@ -116,8 +116,9 @@ struct ce_loop {
 	int tun, raw, ctl, sig, ep;
 };
 
-static void
-ce_from_tun(struct ce_loop *l, uint8_t *buf, size_t size)
+/* One packet from the TUN device; false when there is none left. */
+static bool
+ce_from_tun(struct ce_loop *l, uint8_t *buf, size_t size, uint64_t now)
 {
 	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
 	ssize_t n = read(l->tun, buf, size);
@@ -125,36 +126,36 @@ ce_from_tun(struct ce_loop *l, uint8_t *buf, size_t size)
 	if (n <= 0) {
 		if (n == -1 && errno != EAGAIN && errno != EINTR)
 			log_warn("read %s", "TUN");
-		return;
+		return false;
 	}
-	if (dp_ce_outbound(&l->dp, buf, (size_t)n, now_ms(),
-	    &to.sin6_addr) != 0) {
+	if (dp_ce_outbound(&l->dp, buf, (size_t)n, now, &to.sin6_addr) != 0) {
 		dp_log_drop(&l->dp.st, buf, (size_t)n);
-		return;
+		return true;
 	}
 	if (sendto(l->raw, buf, (size_t)n, 0, (struct sockaddr *)&to,
 	    sizeof(to)) == -1)
 		log_warn("send ip4ip6");
+	return true;
 }
 
-static void
-ce_from_raw(struct ce_loop *l, uint8_t *buf, size_t size)
+static bool
+ce_from_raw(struct ce_loop *l, uint8_t *buf, size_t size, uint64_t now)
 {
 	struct sockaddr_in6 from;
 	socklen_t fl = sizeof(from);
-	ssize_t n = recvfrom(l->raw, buf, size, 0, (struct sockaddr *)&from,
-	    &fl);
+	ssize_t n = recvfrom(l->raw, buf, size, MSG_DONTWAIT,
+	    (struct sockaddr *)&from, &fl);
 
 	if (n <= 0) {
 		if (n == -1 && errno != EAGAIN && errno != EINTR)
 			log_warn("receive ip4ip6");
-		return;
+		return false;
 	}
-	if (dp_ce_inbound(&l->dp, &from.sin6_addr, buf, (size_t)n,
-	    now_ms()) != 0)
+	if (dp_ce_inbound(&l->dp, &from.sin6_addr, buf, (size_t)n, now) != 0)
 		dp_log_drop(&l->dp.st, buf, (size_t)n);
 	else if (write(l->tun, buf, (size_t)n) == -1)
 		log_warn("write TUN");
+	return true;
 }
 
 static int
@@ -174,7 +175,8 @@ ce_run(struct ce_loop *l)
 {
 	static uint8_t buf[65536];
 	struct epoll_event evs[8];
-	int i, n;
+	uint64_t now;
+	int i, n, k;
 
 	for (;;) {
 		if ((n = epoll_wait(l->ep, evs, 8, -1)) == -1) {
@@ -183,16 +185,19 @@ ce_run(struct ce_loop *l)
 			log_warn("epoll_wait");
 			return EXIT_FAIL;
 		}
+		now = now_ms();
 		for (i = 0; i < n; i++) {
 			int fd = evs[i].data.fd;
 
 			if (fd == l->sig)
 				return 0;
-			if (fd == l->tun)
-				ce_from_tun(l, buf, sizeof(buf));
-			else if (fd == l->raw)
-				ce_from_raw(l, buf, sizeof(buf));
-			else if (fd == l->ctl)
+			for (k = 0; fd == l->tun && k < DP_BATCH &&
+			    ce_from_tun(l, buf, sizeof(buf), now); k++)
+				;
+			for (k = 0; fd == l->raw && k < DP_BATCH &&
+			    ce_from_raw(l, buf, sizeof(buf), now); k++)
+				;
+			if (fd == l->ctl)
 				ctl_answer(l->ctl, "ce", &l->dp.st);
 		}
 	}

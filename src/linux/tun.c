@@ -88,7 +88,7 @@ tun_open(const char *name, unsigned mtu, bool ipv6)
 		    name, IFNAMSIZ - 1);
 		return -1;
 	}
-	if ((fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC)) == -1) {
+	if ((fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK)) == -1) {
 		log_warn("/dev/net/tun");
 		return -1;
 	}

@@ -9,8 +9,10 @@
 
 /*
  * A TUN device without packet information, brought up with this MTU, for
- * IPv4 only or for IPv6 without a link-local address.
+ * IPv4 only or for IPv6 without a link-local address.  Non-blocking: a
+ * loop drains it (DP_BATCH packets at a time).
  */
+#define DP_BATCH 64
 int tun_open(const char *name, unsigned mtu, bool ipv6);
 
 /*
