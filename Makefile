@@ -32,7 +32,8 @@ B := build
 CORE_SRC := src/core/addr.c src/core/err.c src/core/map.c src/core/rule.c \
 	src/core/s46.c src/core/service.c src/core/builtin.c \
 	src/core/pkt.c src/core/dp.c
-EDGE_SRC := src/ruleset.c src/json.c src/log.c src/linux/tun.c
+EDGE_SRC := src/ruleset.c src/json.c src/log.c src/linux/tun.c \
+	src/linux/ctl.c src/linux/loop.c
 CLI_SRC := src/cli/main.c src/cli/calc.c src/cli/rules.c src/cli/datapath.c \
 	$(EDGE_SRC)
 GEN_SRC := $(B)/gen/rules_jp.c

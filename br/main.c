@@ -14,12 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "core/builtin.h"
 #include "core/dp.h"
+#include "linux/ctl.h"
+#include "linux/loop.h"
 #include "linux/tun.h"
 #include "log.h"
 #include "ruleset.h"
@@ -145,13 +146,14 @@ br_parse_args(int argc, char **argv, struct br_opts *o)
 
 struct br_loop {
 	struct dp_br dp;
-	int tun4, tun6, ctl, sig, ep;
+	int tun4, tun6;
 };
 
 /* One packet from the IPv6 side; false when there is none left. */
 static bool
-br_from_tun6(struct br_loop *l, uint8_t *buf, size_t size, uint64_t now)
+br_from_tun6(void *ctx, uint8_t *buf, size_t size, uint64_t now)
 {
+	struct br_loop *l = ctx;
 	ssize_t n = read(l->tun6, buf, size);
 	int rc;
 
@@ -170,8 +172,9 @@ br_from_tun6(struct br_loop *l, uint8_t *buf, size_t size, uint64_t now)
 }
 
 static bool
-br_from_tun4(struct br_loop *l, uint8_t *buf, size_t size, uint64_t now)
+br_from_tun4(void *ctx, uint8_t *buf, size_t size, uint64_t now)
 {
+	struct br_loop *l = ctx;
 	uint8_t hdr[IP6_HLEN];
 	struct iovec iov[2];
 	ssize_t n = read(l->tun4, buf, size);
@@ -195,87 +198,32 @@ br_from_tun4(struct br_loop *l, uint8_t *buf, size_t size, uint64_t now)
 }
 
 static int
-br_watch(int ep, int fd)
-{
-	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
-
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
-		log_warn("epoll_ctl");
-		return -1;
-	}
-	return 0;
-}
-
-static int
-br_run(struct br_loop *l)
-{
-	static uint8_t buf[65536];
-	struct epoll_event evs[8];
-	uint64_t now;
-	int i, n, k;
-
-	for (;;) {
-		if ((n = epoll_wait(l->ep, evs, 8, -1)) == -1) {
-			if (errno == EINTR)
-				continue;
-			log_warn("epoll_wait");
-			return -1;
-		}
-		now = now_ms();
-		for (i = 0; i < n; i++) {
-			int fd = evs[i].data.fd;
-
-			if (fd == l->sig)
-				return 0;
-			for (k = 0; fd == l->tun6 && k < DP_BATCH &&
-			    br_from_tun6(l, buf, sizeof(buf), now); k++)
-				;
-			for (k = 0; fd == l->tun4 && k < DP_BATCH &&
-			    br_from_tun4(l, buf, sizeof(buf), now); k++)
-				;
-			if (fd == l->ctl)
-				ctl_answer(l->ctl, "br", &l->dp.st);
-		}
-	}
-}
-
-static int
 br_start(struct br_opts *o)
 {
 	struct br_loop l;
+	struct loop_src srcs[2];
 	size_t i;
 	int rc = 1;
 
 	memset(&l, 0, sizeof(l));
-	l.tun4 = l.tun6 = l.ctl = l.sig = l.ep = -1;
 	ruleset_finish(&o->rs, o->service);
 	for (i = 0; o->iid_set && i < o->rs.n; i++)
 		o->rs.rules[i].iid = o->iid;
 	l.dp.rules = o->rs.rules;
 	l.dp.nrules = o->rs.n;
 	l.dp.addr = o->addr;
-	if ((l.sig = signals_open()) == -1 ||
-	    (l.tun4 = tun_open(o->tun4, DP_INNER_MTU, false)) == -1 ||
-	    (l.tun6 = tun_open(o->tun6, 1500, true)) == -1 ||
-	    (l.ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
-	    br_watch(l.ep, l.sig) == -1 || br_watch(l.ep, l.tun4) == -1 ||
-	    br_watch(l.ep, l.tun6) == -1)
-		goto out;
-	/* The control socket comes last: once it exists, the BR is up. */
-	if ((l.ctl = ctl_listen(o->control)) == -1 ||
-	    br_watch(l.ep, l.ctl) == -1)
-		goto out;
-	log_info("relaying with %zu rule%s on %s and %s", o->rs.n,
-	    o->rs.n == 1 ? "" : "s", o->tun4, o->tun6);
-	rc = br_run(&l) == 0 ? 0 : 1;
-out:
-	if (l.ctl != -1)
-		unlink(o->control);
+	l.tun6 = -1;
+	if ((l.tun4 = tun_open(o->tun4, DP_INNER_MTU, false)) != -1 &&
+	    (l.tun6 = tun_open(o->tun6, 1500, true)) != -1) {
+		srcs[0] = (struct loop_src){ l.tun6, br_from_tun6 };
+		srcs[1] = (struct loop_src){ l.tun4, br_from_tun4 };
+		log_info("relaying with %zu rule%s on %s and %s", o->rs.n,
+		    o->rs.n == 1 ? "" : "s", o->tun4, o->tun6);
+		rc = loop_run(srcs, 2, &l, o->control, "br", &l.dp.st) == 0 ?
+		    0 : 1;
+	}
 	close_fd(l.tun4);
 	close_fd(l.tun6);
-	close_fd(l.ctl);
-	close_fd(l.sig);
-	close_fd(l.ep);
 	return rc;
 }
 

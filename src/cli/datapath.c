@@ -10,12 +10,13 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "core/dp.h"
+#include "linux/ctl.h"
+#include "linux/loop.h"
 #include "linux/tun.h"
 #include "log.h"
 
@@ -113,19 +114,20 @@ datapath_parse_args(int argc, char **argv, struct dp_opts *o)
 
 struct ce_loop {
 	struct dp_ce dp;
-	int tun, raw, ctl, sig, ep;
+	int tun, raw;
 };
 
 /* One packet from the TUN device; false when there is none left. */
 static bool
-ce_from_tun(struct ce_loop *l, uint8_t *buf, size_t size, uint64_t now)
+ce_from_tun(void *ctx, uint8_t *buf, size_t size, uint64_t now)
 {
+	struct ce_loop *l = ctx;
 	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
 	ssize_t n = read(l->tun, buf, size);
 
 	if (n <= 0) {
 		if (n == -1 && errno != EAGAIN && errno != EINTR)
-			log_warn("read %s", "TUN");
+			log_warn("read TUN");
 		return false;
 	}
 	if (dp_ce_outbound(&l->dp, buf, (size_t)n, now, &to.sin6_addr) != 0) {
@@ -139,8 +141,9 @@ ce_from_tun(struct ce_loop *l, uint8_t *buf, size_t size, uint64_t now)
 }
 
 static bool
-ce_from_raw(struct ce_loop *l, uint8_t *buf, size_t size, uint64_t now)
+ce_from_raw(void *ctx, uint8_t *buf, size_t size, uint64_t now)
 {
+	struct ce_loop *l = ctx;
 	struct sockaddr_in6 from;
 	socklen_t fl = sizeof(from);
 	ssize_t n = recvfrom(l->raw, buf, size, MSG_DONTWAIT,
@@ -159,59 +162,13 @@ ce_from_raw(struct ce_loop *l, uint8_t *buf, size_t size, uint64_t now)
 }
 
 static int
-ce_watch(int ep, int fd)
-{
-	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
-
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
-		log_warn("epoll_ctl");
-		return -1;
-	}
-	return 0;
-}
-
-static int
-ce_run(struct ce_loop *l)
-{
-	static uint8_t buf[65536];
-	struct epoll_event evs[8];
-	uint64_t now;
-	int i, n, k;
-
-	for (;;) {
-		if ((n = epoll_wait(l->ep, evs, 8, -1)) == -1) {
-			if (errno == EINTR)
-				continue;
-			log_warn("epoll_wait");
-			return EXIT_FAIL;
-		}
-		now = now_ms();
-		for (i = 0; i < n; i++) {
-			int fd = evs[i].data.fd;
-
-			if (fd == l->sig)
-				return 0;
-			for (k = 0; fd == l->tun && k < DP_BATCH &&
-			    ce_from_tun(l, buf, sizeof(buf), now); k++)
-				;
-			for (k = 0; fd == l->raw && k < DP_BATCH &&
-			    ce_from_raw(l, buf, sizeof(buf), now); k++)
-				;
-			if (fd == l->ctl)
-				ctl_answer(l->ctl, "ce", &l->dp.st);
-		}
-	}
-}
-
-static int
 ce_start(struct dp_opts *o, const struct map_result *m)
 {
 	struct ce_loop l;
+	struct loop_src srcs[2];
 	char ce[ADDR6_STRLEN], v4[PREFIX4_STRLEN];
 	int rc = EXIT_FAIL;
 
-	memset(&l, 0, sizeof(l));
-	l.tun = l.raw = l.ctl = l.sig = l.ep = -1;
 	if (!m->rule.has_br) {
 		log_warnx("the rule gives no BR address: add br= to it");
 		return EXIT_USAGE;
@@ -220,32 +177,24 @@ ce_start(struct dp_opts *o, const struct map_result *m)
 		log_warnx("ip6_tunnel is loaded: the kernel will answer ip4ip6 "
 		    "packets no ip6tnl device takes with ICMPv6 errors; the "
 		    "kernel's own tunnel is the datapath to use here");
+	memset(&l, 0, sizeof(l));
 	l.dp.map = m;
 	l.dp.rules = o->rs.rules;
 	l.dp.nrules = o->rs.n;
 	l.dp.br = m->rule.br;
-	if ((l.sig = signals_open()) == -1 ||
-	    (l.raw = raw6_open(&m->ce)) == -1 ||
-	    (l.tun = tun_open(o->tun, DP_INNER_MTU, false)) == -1 ||
-	    (l.ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
-	    ce_watch(l.ep, l.sig) == -1 || ce_watch(l.ep, l.tun) == -1 ||
-	    ce_watch(l.ep, l.raw) == -1)
-		goto out;
-	if ((l.ctl = ctl_listen(o->control)) == -1 ||
-	    ce_watch(l.ep, l.ctl) == -1)
-		goto out;
-	log_info("datapath for %s (%u ports) from %s on %s",
-	    prefix4_format(&m->ipv4, v4), portset_count(&m->ports),
-	    addr6_format(&m->ce, ce), o->tun);
-	rc = ce_run(&l);
-out:
-	if (l.ctl != -1)
-		unlink(o->control);
+	l.tun = -1;
+	if ((l.raw = raw6_open(&m->ce)) != -1 &&
+	    (l.tun = tun_open(o->tun, DP_INNER_MTU, false)) != -1) {
+		srcs[0] = (struct loop_src){ l.tun, ce_from_tun };
+		srcs[1] = (struct loop_src){ l.raw, ce_from_raw };
+		log_info("datapath for %s (%u ports) from %s on %s",
+		    prefix4_format(&m->ipv4, v4), portset_count(&m->ports),
+		    addr6_format(&m->ce, ce), o->tun);
+		if (loop_run(srcs, 2, &l, o->control, "ce", &l.dp.st) == 0)
+			rc = 0;
+	}
 	close_fd(l.tun);
 	close_fd(l.raw);
-	close_fd(l.ctl);
-	close_fd(l.sig);
-	close_fd(l.ep);
 	return rc;
 }
 

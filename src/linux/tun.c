@@ -3,17 +3,13 @@
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "json.h"
+#include "core/addr.h"
 #include "linux/tun.h"
 #include "log.h"
 
@@ -129,146 +125,4 @@ raw6_open(const struct in6_addr *local)
 		return -1;
 	}
 	return fd;
-}
-
-int
-ctl_listen(const char *path)
-{
-	struct sockaddr_un sa;
-	int fd;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		log_warnx("control socket path \"%s\" is too long", path);
-		return -1;
-	}
-	memcpy(sa.sun_path, path, strlen(path));
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    0)) == -1) {
-		log_warn("control socket");
-		return -1;
-	}
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
-	    listen(fd, 8) == -1) {
-		log_warn("control socket %s", path);
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-void
-ctl_answer(int listen_fd, const char *role, const struct dp_stats *st)
-{
-	struct json j;
-	FILE *out;
-	int fd, i;
-
-	if ((fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
-		if (errno != EAGAIN && errno != EINTR)
-			log_warn("control accept");
-		return;
-	}
-	if ((out = fdopen(fd, "w")) == NULL) {
-		log_warn("fdopen");
-		close(fd);
-		return;
-	}
-	json_start(&j, out);
-	json_open(&j, NULL, '{');
-	json_str(&j, "role", role);
-	json_open(&j, "upstream", '{');
-	json_uint(&j, "packets", st->up_packets);
-	json_uint(&j, "bytes", st->up_bytes);
-	json_close(&j, '}');
-	json_open(&j, "downstream", '{');
-	json_uint(&j, "packets", st->down_packets);
-	json_uint(&j, "bytes", st->down_bytes);
-	json_close(&j, '}');
-	json_uint(&j, "ignored", st->ignored);
-	json_open(&j, "drops", '{');
-	for (i = 0; i < DROP_COUNT; i++)
-		json_uint(&j, dp_drop_name(i), st->drops[i]);
-	json_close(&j, '}');
-	json_close(&j, '}');
-	json_end(&j);
-	fclose(out);
-}
-
-int
-ctl_query(const char *path)
-{
-	struct sockaddr_un sa;
-	char buf[4096];
-	ssize_t n;
-	int fd;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		log_warnx("control socket path \"%s\" is too long", path);
-		return -1;
-	}
-	memcpy(sa.sun_path, path, strlen(path));
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
-	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
-		log_warn("%s", path);
-		if (fd != -1)
-			close(fd);
-		return -1;
-	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		fwrite(buf, 1, (size_t)n, stdout);
-	close(fd);
-	if (n == -1) {
-		log_warn("%s", path);
-		return -1;
-	}
-	return 0;
-}
-
-int
-signals_open(void)
-{
-	sigset_t set;
-	int fd;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
-	    (fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) == -1) {
-		log_warn("signalfd");
-		return -1;
-	}
-	return fd;
-}
-
-uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-void
-close_fd(int fd)
-{
-	if (fd != -1)
-		close(fd);
-}
-
-void
-dp_log_drop(const struct dp_stats *st, const uint8_t *p, size_t len)
-{
-	char d[160];
-
-	if (st->drops[st->last] > 100)
-		return;
-	pkt_describe(p, len, d, sizeof(d));
-	log_debug("drop (%s): %s", dp_drop_name(st->last), d);
 }

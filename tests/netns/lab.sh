@@ -160,6 +160,10 @@ for k in 1 2 3; do
 	    "$LAB_TMP/owners.json")" '["echo","tcp","udp"]'
 done
 
+say "datagrams larger than the tunnel MTU: IPv4 fragments both ways"
+check "lan1: 3000-byte UDP exchanges echoed" \
+    "$(q lan1 $PEER udp $SERVER 7 5 3000)" 5
+
 say "no drops anywhere over legitimate traffic"
 check "BR drops" "$(brstat '[.drops[]] | add')" 0
 check "BR relayed upstream" "$(brstat '.upstream.packets > 0')" true

@@ -6,7 +6,9 @@ through, and hand-made ip4ip6 packets for the negative controls.
   peer.py serve PORT                  TCP and UDP echo on PORT until killed
   peer.py tcp HOST PORT N             N TCP connections in turn; prints how
                                       many echoed
-  peer.py udp HOST PORT N             N UDP exchanges, each from a new socket
+  peer.py udp HOST PORT N [SIZE]      N UDP exchanges, each from a new socket,
+                                      SIZE bytes each (larger than the tunnel
+                                      MTU: fragments both ways)
   peer.py hold HOST PORT N SECONDS    N TCP connections held open at once
   peer.py probe HOST PORT SPORT       one UDP datagram from SPORT; prints
                                       "reply" or "silence" after 1 s
@@ -60,14 +62,16 @@ def tcp(host, port, n):
     print(ok)
 
 
-def udp(host, port, n):
+def udp(host, port, n, size=0):
     ok = 0
     for i in range(n):
+        msg = (b"ping %d " % i).ljust(size, b"x")
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.setsockopt(socket.IPPROTO_IP, 10, 0)  # IP_MTU_DISCOVER: DONT
             s.settimeout(2)
-            s.sendto(b"ping %d" % i, (host, port))
+            s.sendto(msg, (host, port))
             try:
-                if s.recv(64) == b"ping %d" % i:
+                if s.recv(65536) == msg:
                     ok += 1
             except OSError:
                 pass
@@ -130,7 +134,8 @@ def main(argv):
     elif cmd == "tcp":
         tcp(args[0], int(args[1]), int(args[2]))
     elif cmd == "udp":
-        udp(args[0], int(args[1]), int(args[2]))
+        udp(args[0], int(args[1]), int(args[2]),
+            int(args[3]) if len(args) > 3 else 0)
     elif cmd == "hold":
         hold(args[0], int(args[1]), int(args[2]), float(args[3]))
     elif cmd == "probe":
