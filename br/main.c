@@ -29,8 +29,8 @@
 
 static const char br_usage[] =
 "usage: softwire-br --address BR [--rule RULE]... [--dhcp6-mape HEX]...\n"
-"                   [--service NAME] [--iid rfc|draft] [--tun4 NAME]\n"
-"                   [--tun6 NAME] [--control PATH]\n"
+"                   [--dhcp6-lw HEX]... [--service NAME] [--iid rfc|draft]\n"
+"                   [--tun4 NAME] [--tun6 NAME] [--control PATH] [-v]\n"
 "       softwire-br --stats [--control PATH]\n"
 "\n"
 "A userspace MAP-E border relay (RFC 7597) for labs and tests.\n"
@@ -38,6 +38,7 @@ static const char br_usage[] =
 "  --address BR       the BR's IPv6 address (route it to the IPv6 TUN)\n"
 "  --rule RULE        a mapping rule, as in softwire calc (repeatable)\n"
 "  --dhcp6-mape HEX   rules from RFC 7598 option 94\n"
+"  --dhcp6-lw HEX     a binding from RFC 7598 option 96\n"
 "  --service NAME     the built-in rules of one service (default: all\n"
 "                     built-in rules when no rule is given)\n"
 "  --iid rfc|draft    CE interface-identifier layout for every rule\n"
@@ -51,8 +52,7 @@ static const char br_usage[] =
 struct br_opts {
 	struct ruleset rs;
 	const char *service, *tun4, *tun6, *control;
-	bool have_addr, iid_set, stats;
-	enum iid_layout iid;
+	bool have_addr, stats;
 	struct in6_addr addr;
 };
 
@@ -60,11 +60,9 @@ static int
 br_parse_args(int argc, char **argv, struct br_opts *o)
 {
 	static const struct option longopts[] = {
+		RULESET_OPTIONS,
 		{ "address", required_argument, NULL, 'a' },
-		{ "rule", required_argument, NULL, 'r' },
-		{ "dhcp6-mape", required_argument, NULL, 'm' },
 		{ "service", required_argument, NULL, 's' },
-		{ "iid", required_argument, NULL, 'i' },
 		{ "tun4", required_argument, NULL, '4' },
 		{ "tun6", required_argument, NULL, '6' },
 		{ "control", required_argument, NULL, 'c' },
@@ -75,9 +73,14 @@ br_parse_args(int argc, char **argv, struct br_opts *o)
 	};
 	struct sw_err err;
 	char q[QUOTE_LEN];
-	int c;
+	int c, r;
 
 	while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+		if ((r = ruleset_option(&o->rs, c, optarg)) != 0) {
+			if (r == -1)
+				return -1;
+			continue;
+		}
 		switch (c) {
 		case 'a':
 			if (addr6_parse(optarg, &o->addr, &err) == -1) {
@@ -85,14 +88,6 @@ br_parse_args(int argc, char **argv, struct br_opts *o)
 				return -1;
 			}
 			o->have_addr = true;
-			break;
-		case 'r':
-			if (ruleset_add_text(&o->rs, optarg) == -1)
-				return -1;
-			break;
-		case 'm':
-			if (ruleset_add_dhcp(&o->rs, optarg, false) == -1)
-				return -1;
 			break;
 		case 's':
 			if (service_lookup(optarg) == -1) {
@@ -102,11 +97,6 @@ br_parse_args(int argc, char **argv, struct br_opts *o)
 				return -1;
 			}
 			o->service = optarg;
-			break;
-		case 'i':
-			if (iid_parse(optarg, &o->iid) == -1)
-				return -1;
-			o->iid_set = true;
 			break;
 		case '4':
 			o->tun4 = optarg;
@@ -202,13 +192,10 @@ br_start(struct br_opts *o)
 {
 	struct br_loop l;
 	struct loop_src srcs[2];
-	size_t i;
 	int rc = 1;
 
 	memset(&l, 0, sizeof(l));
 	ruleset_finish(&o->rs, o->service);
-	for (i = 0; o->iid_set && i < o->rs.n; i++)
-		o->rs.rules[i].iid = o->iid;
 	l.dp.rules = o->rs.rules;
 	l.dp.nrules = o->rs.n;
 	l.dp.addr = o->addr;

@@ -59,7 +59,7 @@ ruleset_finish(struct ruleset *rs, const char *service)
 	size_t i;
 
 	if (rs->n > 0)
-		return;
+		goto iid;
 	free(rs->rules);
 	if ((rs->rules = calloc(builtin_count(), sizeof(*rs->rules))) == NULL)
 		fatal("calloc");
@@ -70,23 +70,49 @@ ruleset_finish(struct ruleset *rs, const char *service)
 			rs->n++;
 	}
 	rs->builtin = true;
+iid:
+	for (i = 0; rs->iid_set && i < rs->n; i++)
+		rs->rules[i].iid = rs->iid;
 }
 
-int
-iid_parse(const char *s, enum iid_layout *out)
+static int
+ruleset_iid(struct ruleset *rs, const char *s)
 {
 	char q[QUOTE_LEN];
 
-	if (strcmp(s, "rfc") == 0)
-		*out = IID_RFC;
-	else if (strcmp(s, "draft") == 0)
-		*out = IID_DRAFT;
-	else {
+	if (strcmp(s, "rfc") == 0) {
+		rs->iid = IID_RFC;
+	} else if (strcmp(s, "draft") == 0) {
+		rs->iid = IID_DRAFT;
+	} else {
 		log_warnx("--iid \"%s\": want rfc or draft",
 		    err_quote(q, sizeof(q), s));
 		return -1;
 	}
+	rs->iid_set = true;
 	return 0;
+}
+
+int
+ruleset_option(struct ruleset *rs, int c, const char *arg)
+{
+	int rc;
+
+	switch (c) {
+	case 'r':
+		rc = ruleset_add_text(rs, arg);
+		break;
+	case 'm':
+	case 'l':
+		rc = ruleset_add_dhcp(rs, arg, c == 'l');
+		break;
+	case 'i':
+		rc = ruleset_iid(rs, arg);
+		break;
+	default:
+		return 0;
+	}
+	return rc == -1 ? -1 : 1;
 }
 
 void
@@ -124,9 +150,8 @@ ruleset_no_rule(const struct ruleset *rs, const char *prefix,
 
 int
 ruleset_map(const struct ruleset *rs, const char *prefix,
-    const enum iid_layout *iid, struct map_result *m)
+    struct map_result *m)
 {
-	struct map_rule rule;
 	struct prefix6 in;
 	struct sw_err err;
 	int i;
@@ -140,10 +165,7 @@ ruleset_map(const struct ruleset *rs, const char *prefix,
 		ruleset_no_rule(rs, prefix, &in);
 		return EXIT_FAIL;
 	}
-	rule = rs->rules[i];
-	if (iid != NULL)
-		rule.iid = *iid;
-	if (map_compute(&rule, &in, m, &err) == -1) {
+	if (map_compute(&rs->rules[i], &in, m, &err) == -1) {
 		log_warnx("%s", err.msg);
 		return EXIT_USAGE;
 	}

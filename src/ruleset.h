@@ -14,11 +14,26 @@ struct ruleset {
 	struct map_rule *rules;
 	size_t n;
 	bool builtin;
+	bool iid_set;		/* --iid given: it overrides every rule's */
+	enum iid_layout iid;
 };
+
+/* The options every command takes its rules from, for getopt_long(). */
+#define RULESET_OPTIONS							\
+	{ "rule", required_argument, NULL, 'r' },			\
+	{ "dhcp6-mape", required_argument, NULL, 'm' },			\
+	{ "dhcp6-lw", required_argument, NULL, 'l' },			\
+	{ "iid", required_argument, NULL, 'i' }
+
+/* 1 when getopt's c was one of RULESET_OPTIONS, 0 if not, -1 if bad. */
+int ruleset_option(struct ruleset *rs, int c, const char *arg);
 
 int ruleset_add_text(struct ruleset *rs, const char *text);
 int ruleset_add_dhcp(struct ruleset *rs, const char *hex, bool lw4o6);
-/* With no explicit rule, load the built-in table (one service, or all). */
+/*
+ * With no explicit rule, load the built-in table (one service, or all);
+ * then apply --iid.
+ */
 void ruleset_finish(struct ruleset *rs, const char *service);
 void ruleset_free(struct ruleset *rs);
 
@@ -27,14 +42,10 @@ void ruleset_free(struct ruleset *rs);
 #define EXIT_USAGE	2
 
 /*
- * The mapping of PREFIX under the longest-matching rule, with the IID
- * layout overridden when iid is not NULL.  0, or an exit code after a
- * message that helps (EXIT_FAIL: no rule covers it).
+ * The mapping of PREFIX under the longest-matching rule.  0, or an exit
+ * code after a message that helps (EXIT_FAIL: no rule covers it).
  */
 int ruleset_map(const struct ruleset *rs, const char *prefix,
-    const enum iid_layout *iid, struct map_result *m);
-
-/* --iid rfc|draft */
-int iid_parse(const char *s, enum iid_layout *out);
+    struct map_result *m);
 
 #endif

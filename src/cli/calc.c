@@ -30,8 +30,6 @@ static const char calc_usage[] =
 
 struct calc_opts {
 	bool json;
-	bool iid_set;
-	enum iid_layout iid;
 	struct ruleset rs;
 	const char *prefix;
 };
@@ -143,34 +141,22 @@ static int
 calc_parse_args(int argc, char **argv, struct calc_opts *o)
 {
 	static const struct option longopts[] = {
+		RULESET_OPTIONS,
 		{ "json", no_argument, NULL, 'j' },
-		{ "iid", required_argument, NULL, 'i' },
-		{ "rule", required_argument, NULL, 'r' },
-		{ "dhcp6-mape", required_argument, NULL, 'm' },
-		{ "dhcp6-lw", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, r;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if ((r = ruleset_option(&o->rs, c, optarg)) != 0) {
+			if (r == -1)
+				return -1;
+			continue;
+		}
 		switch (c) {
 		case 'j':
 			o->json = true;
-			break;
-		case 'i':
-			if (iid_parse(optarg, &o->iid) == -1)
-				return -1;
-			o->iid_set = true;
-			break;
-		case 'r':
-			if (ruleset_add_text(&o->rs, optarg) == -1)
-				return -1;
-			break;
-		case 'm':
-		case 'l':
-			if (ruleset_add_dhcp(&o->rs, optarg, c == 'l') == -1)
-				return -1;
 			break;
 		case 'h':
 			fputs(calc_usage, stdout);
@@ -202,8 +188,7 @@ cmd_calc(int argc, char **argv)
 		return rc == 1 ? 0 : EXIT_USAGE;
 	}
 	ruleset_finish(&o.rs, NULL);
-	if ((rc = ruleset_map(&o.rs, o.prefix, o.iid_set ? &o.iid : NULL,
-	    &m)) == 0) {
+	if ((rc = ruleset_map(&o.rs, o.prefix, &m)) == 0) {
 		if (o.json)
 			calc_print_json(&m);
 		else

@@ -24,8 +24,8 @@
 
 static const char datapath_usage[] =
 "usage: softwire datapath [--rule RULE]... [--dhcp6-mape HEX]...\n"
-"                         [--iid rfc|draft] [--tun NAME] [--control PATH]\n"
-"                         PREFIX\n"
+"                         [--dhcp6-lw HEX]... [--iid rfc|draft] [--tun NAME]\n"
+"                         [--control PATH] [-v] PREFIX\n"
 "       softwire datapath --stats [--control PATH]\n"
 "\n"
 "Run the CE's userspace MAP-E datapath in the foreground for the mapping\n"
@@ -35,7 +35,8 @@ static const char datapath_usage[] =
 "packets from the BR or such a peer, for this CE's address and ports,\n"
 "come out of it.\n"
 "\n"
-"  --rule RULE, --dhcp6-mape HEX, --iid rfc|draft   as in softwire calc\n"
+"  --rule RULE, --dhcp6-mape HEX, --dhcp6-lw HEX, --iid rfc|draft\n"
+"                   as in softwire calc\n"
 "  --tun NAME       the IPv4 TUN device (default sw0, MTU 1460)\n"
 "  --control PATH   control socket (default " DP_CONTROL ")\n"
 "  --stats          print the running datapath's counters as JSON\n"
@@ -45,17 +46,14 @@ static const char datapath_usage[] =
 struct dp_opts {
 	struct ruleset rs;
 	const char *tun, *control, *prefix;
-	bool iid_set, stats;
-	enum iid_layout iid;
+	bool stats;
 };
 
 static int
 datapath_parse_args(int argc, char **argv, struct dp_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "rule", required_argument, NULL, 'r' },
-		{ "dhcp6-mape", required_argument, NULL, 'm' },
-		{ "iid", required_argument, NULL, 'i' },
+		RULESET_OPTIONS,
 		{ "tun", required_argument, NULL, 't' },
 		{ "control", required_argument, NULL, 'c' },
 		{ "stats", no_argument, NULL, 'S' },
@@ -63,23 +61,15 @@ datapath_parse_args(int argc, char **argv, struct dp_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, r;
 
 	while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+		if ((r = ruleset_option(&o->rs, c, optarg)) != 0) {
+			if (r == -1)
+				return -1;
+			continue;
+		}
 		switch (c) {
-		case 'r':
-			if (ruleset_add_text(&o->rs, optarg) == -1)
-				return -1;
-			break;
-		case 'm':
-			if (ruleset_add_dhcp(&o->rs, optarg, false) == -1)
-				return -1;
-			break;
-		case 'i':
-			if (iid_parse(optarg, &o->iid) == -1)
-				return -1;
-			o->iid_set = true;
-			break;
 		case 't':
 			o->tun = optarg;
 			break;
@@ -216,8 +206,7 @@ cmd_datapath(int argc, char **argv)
 		rc = ctl_query(o.control) == 0 ? 0 : EXIT_FAIL;
 	} else {
 		ruleset_finish(&o.rs, NULL);
-		rc = ruleset_map(&o.rs, o.prefix, o.iid_set ? &o.iid : NULL,
-		    &m);
+		rc = ruleset_map(&o.rs, o.prefix, &m);
 		if (rc == 0)
 			rc = ce_start(&o, &m);
 	}

@@ -14,19 +14,27 @@
 #include "linux/ctl.h"
 #include "log.h"
 
+static int
+ctl_addr(const char *path, struct sockaddr_un *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa->sun_path)) {
+		log_warnx("control socket path \"%s\" is too long", path);
+		return -1;
+	}
+	memcpy(sa->sun_path, path, strlen(path));
+	return 0;
+}
+
 int
 ctl_listen(const char *path)
 {
 	struct sockaddr_un sa;
 	int fd;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		log_warnx("control socket path \"%s\" is too long", path);
+	if (ctl_addr(path, &sa) == -1)
 		return -1;
-	}
-	memcpy(sa.sun_path, path, strlen(path));
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0)) == -1) {
 		log_warn("control socket");
@@ -88,13 +96,8 @@ ctl_query(const char *path)
 	ssize_t n;
 	int fd;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		log_warnx("control socket path \"%s\" is too long", path);
+	if (ctl_addr(path, &sa) == -1)
 		return -1;
-	}
-	memcpy(sa.sun_path, path, strlen(path));
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
 		log_warn("%s", path);
