@@ -4,14 +4,19 @@
 #   sh tools/install-deps.sh          build, test (host and VM suites) and
 #                                     benchmark dependencies
 #   sh tools/install-deps.sh --build  only what `make` needs
+#   sh tools/install-deps.sh --lab    what `make` and the netns lab need
 set -eu
 
 build="gcc make libc6-dev"
-test="pkg-config libcmocka-dev clang libclang-rt-dev jq python3 iproute2 nftables iputils-ping"
+lab="jq python3 iproute2 nftables iputils-ping"
+test="pkg-config libcmocka-dev clang libclang-rt-dev $lab"
 bench="iperf3 ethtool"
 vm="qemu-system-x86 busybox-static cpio kmod"
-want=$build
-[ "${1:-}" = --build ] || want="$build $test $bench $vm"
+case "${1:-}" in
+--build) want=$build ;;
+--lab) want="$build $lab" ;;
+*) want="$build $test $bench $vm" ;;
+esac
 
 missing=
 for p in $want; do

@@ -11,8 +11,9 @@
 #
 #   sh tests/vm/run.sh COMMAND [ARGS...]
 #
-# COMMAND runs in the guest from the same working directory; it and what
-# it reads must not live under /tmp or /run, which the guest has its own of.
+# COMMAND runs in the guest from the same working directory, which is
+# shared with the guest read-only wherever it is (under /tmp too, which
+# the guest otherwise has its own of).
 # Needs qemu-system-x86 busybox-static cpio kmod (apt-get).  The kernel
 # package is downloaded with apt-get once and cached in $SOFTWIRE_VM_CACHE
 # (default /var/cache/softwire-vm).  TCG only: KVM does not work here.
@@ -99,6 +100,7 @@ timeout "$timeout" qemu-system-x86_64 -accel tcg,thread=multi -smp "$cpus" \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
     -virtfs local,path="$kdir",mount_tag=modules,security_model=none,readonly=on,multidevs=remap \
     -virtfs local,path="$out",mount_tag=results,security_model=none,multidevs=remap \
+    -virtfs local,path="$(pwd)",mount_tag=work,security_model=none,readonly=on,multidevs=remap \
     </dev/null || true
 end=$(date +%s)
 
