@@ -31,13 +31,14 @@ endif
 B := build
 CORE_SRC := src/core/addr.c src/core/err.c src/core/map.c src/core/rule.c \
 	src/core/s46.c src/core/service.c src/core/builtin.c \
-	src/core/pkt.c src/core/dp.c
+	src/core/pkt.c src/core/dp.c src/core/sbuf.c src/core/plan.c
 EDGE_SRC := src/ruleset.c src/json.c src/log.c src/linux/tun.c \
 	src/linux/ctl.c src/linux/loop.c
 CLI_SRC := src/cli/main.c src/cli/calc.c src/cli/rules.c src/cli/datapath.c \
+	src/cli/render.c \
 	$(EDGE_SRC)
 GEN_SRC := $(B)/gen/rules_jp.c
-UNIT_TESTS := addr map rule s46 builtin dp
+UNIT_TESTS := addr map rule s46 builtin dp plan
 FUZZERS := addr rule s46 pkt
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o) $(B)/gen/rules_jp.o

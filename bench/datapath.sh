@@ -13,7 +13,7 @@
 # after loading ip6_tunnel.  BENCH_PEER=kernel puts a plain ip6tnl on the
 # ISP side instead of softwire-br (one CE needs no port mapping), so that
 # the CE datapaths are compared without the userspace BR in the way.  Each path is measured without NAT, so the
-# path runs the same reference port-set NAT (DESIGN.md §2) out of its own
+# path runs softwire's port-set NAT (softwire render) out of its own
 # device, so the ratio is the datapath's cost.
 set -eu
 SW=$(readlink -f "$1")
@@ -85,7 +85,8 @@ use_path() {
 	plain)
 		q ce ip route replace default via 100.64.0.1
 		q isp ip route replace "$V4/32" via 100.64.0.2
-		natgen "$LAB_TMP/ce.json" ce-wan | q ce nft -f -
+		"$SW" render --iid draft --rule "$RULE" --prefix $PREFIX \
+		    --tunnel ce-wan | q ce nft -f -
 		return ;;
 	userspace)
 		# Where ip6_tunnel is loaded (the VM), the kernel answers every
@@ -112,7 +113,8 @@ NFT
 	esac
 	q isp ip route del "$V4/32" 2>/dev/null || true
 	q ce ip route replace default dev sw0
-	natgen "$LAB_TMP/ce.json" sw0 | q ce nft -f -
+	"$SW" render --iid draft --rule "$RULE" --prefix $PREFIX \
+	    --tunnel sw0 | q ce nft -f -
 }
 LAB_PIDS_DP=""
 

@@ -10,5 +10,6 @@
 int cmd_calc(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_datapath(int argc, char **argv);
+int cmd_render(int argc, char **argv);
 
 #endif

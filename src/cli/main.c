@@ -19,6 +19,8 @@ struct command {
 static const struct command commands[] = {
 	{ "calc", cmd_calc, "compute the MAP-E mapping of an IPv6 prefix" },
 	{ "rules", cmd_rules, "list the built-in MAP-E rules" },
+	{ "render", cmd_render,
+	    "print the nftables tables or ip script of a MAP-E line" },
 	{ "datapath", cmd_datapath,
 	    "run the CE's userspace MAP-E datapath in the foreground" },
 };

@@ -117,12 +117,39 @@ expect 2 "calc takes one PREFIX (2 given)" -- calc 2001:db8::/56 2001:db8::/56
 expect 2 '--service "transix"' -- rules --service transix
 expect 2 'unknown command "frobnicate"' -- frobnicate
 expect 2 "usage: softwire" --
-for c in calc rules; do
+for c in calc rules render datapath; do
 	expect 0 "usage: softwire $c" -- $c --help
 	expect 0 "usage: softwire $c" -- help $c
 done
 expect 0 "usage: softwire" -- --help
 expect 0 "softwire 0." -- --version
+
+echo "== render"
+"$SW" render --prefix 240b:13:1a65:a100::/56 --forward tcp:6672=10.0.1.2:22 \
+    >"$tmp/r.nft"
+n=$(grep -c ' : 14.9.26.101 . ' "$tmp/r.nft")
+[ "$n" -eq 15 ] && ok || bad "render: $n map elements, want 15"
+grep -q 'tcp dport 6672 dnat ip to 10.0.1.2:22' "$tmp/r.nft" && ok ||
+    bad "render: no port forward"
+"$SW" render --format sh --wan eth1 --replace-default \
+    --prefix 240b:13:1a65:a100::/56 >"$tmp/r.sh"
+grep -q '^ip route replace default dev sw0$' "$tmp/r.sh" && ok ||
+    bad "render --format sh: no default route"
+sh -n "$tmp/r.sh" && ok || bad "render --format sh: not a valid script"
+expect 2 "--prefix is required" -- render
+expect 2 "port 80 is not in this line's port set; usable: 6672-6687" -- \
+    render --prefix 240b:13:1a65:a100::/56 --forward tcp:80=10.0.1.2
+expect 2 "--format sh needs --wan" -- render --format sh \
+    --prefix 240b:13:1a65:a100::/56
+expect 2 '--format "json": want nft or sh' -- render --format json \
+    --prefix 240b:13:1a65:a100::/56
+expect 2 "--mtu 100 out of range 576-9000" -- render --mtu 100 \
+    --prefix 240b:13:1a65:a100::/56
+expect 2 '--wan "a b": use letters' -- render --wan "a b" \
+    --prefix 240b:13:1a65:a100::/56
+expect 2 'want tcp:PORT=LANHOST[:PORT]' -- render --forward tcp:x \
+    --prefix 240b:13:1a65:a100::/56
+expect 1 "no IPv4-over-IPv6 (MAP-E) service" -- render --prefix 2408:1::/56
 
 echo "== rules"
 "$SW" rules --json >"$tmp/r"

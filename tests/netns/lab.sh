@@ -17,8 +17,8 @@
 #   sh tests/netns/lab.sh SOFTWIRE SOFTWIRE-BR [userspace|kernel] [reference|seed]
 #
 # The third argument picks the CE datapath (default userspace), the fourth
-# the CE's port-set NAT: DESIGN.md's reference ruleset (default) or the
-# hand-made 45-rule baseline.
+# the CE's port-set NAT: softwire's own (`softwire render`, DESIGN.md's
+# reference ruleset; the default) or the hand-made 45-rule baseline.
 set -eu
 SW=$(readlink -f "$1")
 SWBR=$(readlink -f "$2")
@@ -84,7 +84,8 @@ for k in 1 2 3; do
 	if [ "$NAT" = seed ]; then
 		seedgen "$LAB_TMP/ce$k.json" sw0 >"$LAB_TMP/ce$k.nft"
 	else
-		natgen "$LAB_TMP/ce$k.json" sw0 >"$LAB_TMP/ce$k.nft"
+		"$SW" render --iid draft --rule "$RULE" --prefix "$prefix" \
+		    --tunnel sw0 >"$LAB_TMP/ce$k.nft"
 	fi
 	n ce$k nft -f "$LAB_TMP/ce$k.nft"
 done

@@ -110,51 +110,6 @@ finish() {
 	[ "$FAILED" -eq 0 ]
 }
 
-# natgen CALC_JSON OIF: the reference port-set NAT (DESIGN.md §2) for a
-# mapping, generated from `softwire calc --json`.
-natgen() {
-	_ip=$(jq -r .ipv4 "$1")
-	_n=$(jq '.port_ranges | length' "$1")
-	_map=$(jq -r --arg ip "$_ip" '[.port_ranges | to_entries[] |
-	    "\(.key) : \($ip) . \(.value)"] | join(",\n\t\t\t     ")' "$1")
-	_set=$(jq -r '.port_ranges | join(",\n\t\t\t     ")' "$1")
-	cat <<NFT
-table ip softwire {
-	map psid_ports {
-		typeof numgen inc mod $_n : interval ip saddr . th sport
-		flags interval
-		elements = { $_map }
-	}
-	set psid_portset {
-		type inet_service
-		flags interval
-		elements = { $_set }
-	}
-	set psid_idset {
-		typeof icmp id
-		flags interval
-		elements = { $_set }
-	}
-	chain srcnat {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "$2" meta l4proto { tcp, udp, icmp } snat ip to numgen random mod $_n map @psid_ports
-		oifname "$2" counter drop comment "no ports: cannot share the address"
-	}
-	chain egress_guard {
-		type filter hook postrouting priority srcnat + 10; policy accept;
-		oifname != "$2" accept
-		ip saddr != $_ip counter drop
-		meta l4proto { tcp, udp } th sport != @psid_portset counter drop
-		icmp type echo-request icmp id != @psid_idset counter drop
-	}
-	chain mss {
-		type filter hook forward priority mangle; policy accept;
-		oifname "$2" tcp flags syn tcp option maxseg size set rt mtu
-	}
-}
-NFT
-}
-
 # seedgen CALC_JSON OIF: the hand-made baseline this project replaces: a
 # mark from a round-robin counter on each new connection, and one SNAT
 # rule per port block and protocol (15 blocks: 45 rules).
