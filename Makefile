@@ -39,7 +39,7 @@ CLI_SRC := src/cli/main.c src/cli/calc.c src/cli/rules.c src/cli/datapath.c \
 	$(EDGE_SRC)
 GEN_SRC := $(B)/gen/rules_jp.c
 UNIT_TESTS := addr map rule s46 builtin dp plan
-FUZZERS := addr rule s46 pkt
+FUZZERS := addr rule s46 pkt plan
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o) $(B)/gen/rules_jp.o
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
@@ -96,8 +96,8 @@ $(B)/tests/unit/%.o: SW_CFLAGS += -DVECTORS='"$(CURDIR)/tests/vectors/public.tsv
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-cli-test: $(B)/softwire
-	@sh tests/cli/run.sh $(B)/softwire
+cli-test: $(B)/softwire $(B)/softwire-br
+	@sh tests/cli/run.sh $(B)/softwire $(B)/softwire-br
 
 # The lab on the host kernel: namespaces, userspace datapath, softwire-br.
 e2e: $(B)/softwire $(B)/softwire-br

@@ -27,7 +27,7 @@ for t in "$@"; do
 done
 
 echo "== command line"
-sh tests/cli/run.sh build/softwire >"$log" 2>&1
+sh tests/cli/run.sh build/softwire build/softwire-br >"$log" 2>&1
 rc=$?
 cat "$log"
 line=$(tail -1 "$log")

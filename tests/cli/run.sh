@@ -3,10 +3,11 @@
 # The command line as a user meets it: every published vector through
 # `softwire calc --json`, the exit codes, and the messages of bad input.
 #
-#   sh tests/cli/run.sh build/softwire
+#   sh tests/cli/run.sh build/softwire build/softwire-br
 set -eu
 
 SW=$1
+SWBR=$2
 here=$(dirname "$0")
 vectors=$here/../vectors/public.tsv
 tmp=$(mktemp -d)
@@ -150,6 +151,21 @@ expect 2 '--wan "a b": use letters' -- render --wan "a b" \
 expect 2 'want tcp:PORT=LANHOST[:PORT]' -- render --forward tcp:x \
     --prefix 240b:13:1a65:a100::/56
 expect 1 "no IPv4-over-IPv6 (MAP-E) service" -- render --prefix 2408:1::/56
+
+echo "== datapath and softwire-br, without starting them"
+expect 2 "datapath takes one PREFIX (0 given)" -- datapath
+expect 2 "the rule gives no BR address" -- datapath --rule \
+    ipv6prefix=2001:db8::/40,ipv4prefix=192.0.2.0/24,ealen=16 2001:db8:12:3400::/56
+expect 1 "$tmp/none.sock" -- datapath --stats --control "$tmp/none.sock"
+SW_SAVED=$SW
+SW=$SWBR
+expect 2 "--address is required" --
+expect 2 '--address: "2001:zz::1" is not an IPv6 address' -- --address 2001:zz::1
+expect 2 'unknown key "bad"' -- --address 2001:db8::1 --rule bad
+expect 2 '--service "transix"' -- --address 2001:db8::1 --service transix
+expect 1 "$tmp/none.sock" -- --stats --control "$tmp/none.sock"
+expect 0 "usage: softwire-br" -- --help
+SW=$SW_SAVED
 
 echo "== rules"
 "$SW" rules --json >"$tmp/r"
