@@ -110,6 +110,7 @@ e2e-vm: $(B)/softwire $(B)/softwire-br
 
 # Benchmarks: one summary line each, ratios measured in the same run.
 bench: $(B)/softwire $(B)/softwire-br
+	@sh bench/nat.sh $(B)/softwire
 	@sh bench/datapath.sh $(B)/softwire $(B)/softwire-br userspace
 	@sh tests/vm/run.sh sh -c 'sh tests/vm/modules.sh && \
 	  BENCH_PEER=kernel sh bench/datapath.sh $(B)/softwire \

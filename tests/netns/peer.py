@@ -10,6 +10,13 @@ through, and hand-made ip4ip6 packets for the negative controls.
                                       SIZE bytes each (larger than the tunnel
                                       MTU: fragments both ways)
   peer.py hold HOST PORT N SECONDS    N TCP connections held open at once
+  peer.py flows tcp|udp SRC HOST PORT N SECONDS
+                                      N new flows at once (TCP connects or
+                                      UDP exchanges, each from its own
+                                      socket), held open until killed;
+                                      prints how many
+                                      got through within SECONDS: with
+                                      SECONDS under 1, TCP's first SYN
   peer.py probe HOST PORT SPORT       one UDP datagram from SPORT; prints
                                       "reply" or "silence" after 1 s
   peer.py craft SRC6 DST6 SRC4 DST4 SPORT DPORT
@@ -92,6 +99,46 @@ def hold(host, port, n, seconds):
     time.sleep(seconds)
 
 
+def flows(proto, src, host, port, n, seconds):
+    import selectors
+    sel = selectors.DefaultSelector()
+    socks = []
+    for i in range(n):
+        if proto == "tcp":
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.bind((src, 0))
+            s.setblocking(False)
+            s.connect_ex((host, port))
+            sel.register(s, selectors.EVENT_WRITE)
+        else:
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind((src, 0))
+            s.setblocking(False)
+            s.sendto(b"flow %d" % i, (host, port))
+            sel.register(s, selectors.EVENT_READ)
+        socks.append(s)
+    ok = set()
+    end = time.monotonic() + seconds
+    while len(ok) < n:
+        left = end - time.monotonic()
+        if left <= 0:
+            break
+        for key, _ in sel.select(left):
+            s = key.fileobj
+            if proto == "tcp" and s.getsockopt(socket.SOL_SOCKET,
+                                               socket.SO_ERROR) != 0:
+                continue
+            if proto == "udp":
+                try:
+                    s.recv(64)
+                except OSError:
+                    continue
+            ok.add(s)
+            sel.unregister(s)
+    print(len(ok), flush=True)
+    time.sleep(3600)  # hold the flows until killed
+
+
 def probe(host, port, sport):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("0.0.0.0", sport))
@@ -138,6 +185,9 @@ def main(argv):
             int(args[3]) if len(args) > 3 else 0)
     elif cmd == "hold":
         hold(args[0], int(args[1]), int(args[2]), float(args[3]))
+    elif cmd == "flows":
+        flows(args[0], args[1], args[2], int(args[3]), int(args[4]),
+              float(args[5]))
     elif cmd == "probe":
         probe(args[0], int(args[1]), int(args[2]))
     elif cmd == "craft":
