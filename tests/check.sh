@@ -26,25 +26,29 @@ for t in "$@"; do
 	    grep . || echo 0)"
 done
 
+# suite NAME CMD...: run a suite whose output has "N passed, N failed"
+# lines (one per run) and count them.
+suite() {
+	_name=$1
+	shift
+	"$@" >"$log" 2>&1
+	_rc=$?
+	cat "$log"
+	tally "$_name" "$_rc" \
+	    "$(awk '/ passed, / {p += $1} END {print p + 0}' "$log")" \
+	    "$(awk '/ passed, / {f += $3} END {print f + 0}' "$log")"
+}
+
 echo "== command line"
-sh tests/cli/run.sh build/softwire build/softwire-br >"$log" 2>&1
-rc=$?
-cat "$log"
-line=$(tail -1 "$log")
-tally "tests/cli/run.sh" "$rc" "$(echo "$line" | awk '{print $1}')" \
-    "$(echo "$line" | awk '{print $3}')"
+suite tests/cli/run.sh sh tests/cli/run.sh build/softwire build/softwire-br
 
 echo "== the lab on the host kernel (network namespaces)"
 if [ "$(id -u)" -ne 0 ]; then
 	echo "the netns suite needs root"
 	tally netns 1 0 1
 else
-	sh tests/netns/lab.sh build/softwire build/softwire-br >"$log" 2>&1
-	rc=$?
-	cat "$log"
-	line=$(tail -1 "$log")
-	tally "tests/netns/lab.sh" "$rc" "$(echo "$line" | awk '{print $1}')" \
-	    "$(echo "$line" | awk '{print $3}')"
+	suite tests/netns/lab.sh \
+	    sh tests/netns/lab.sh build/softwire build/softwire-br
 fi
 
 echo "== the lab under Debian's kernel in QEMU (ip6tnl on the CEs)"
@@ -52,13 +56,8 @@ if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
 	echo "SKIPPED: no qemu-system-x86_64 (sh tools/install-deps.sh)"
 	skipped=$((skipped + 1))
 else
-	sh tests/vm/run.sh sh tests/vm/lab.sh build/softwire build/softwire-br \
-	    >"$log" 2>&1
-	rc=$?
-	cat "$log"
-	tally "tests/vm/lab.sh" "$rc" \
-	    "$(awk '/ passed, / {p += $1} END {print p + 0}' "$log")" \
-	    "$(awk '/ passed, / {f += $3} END {print f + 0}' "$log")"
+	suite tests/vm/lab.sh sh tests/vm/run.sh \
+	    sh tests/vm/lab.sh build/softwire build/softwire-br
 fi
 
 echo "== fuzzers"
