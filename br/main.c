@@ -65,9 +65,7 @@ br_parse_args(int argc, char **argv, struct br_opts *o)
 		{ "service", required_argument, NULL, 's' },
 		{ "tun4", required_argument, NULL, '4' },
 		{ "tun6", required_argument, NULL, '6' },
-		{ "control", required_argument, NULL, 'c' },
-		{ "stats", no_argument, NULL, 'S' },
-		{ "verbose", no_argument, NULL, 'v' },
+		LOOP_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -81,6 +79,9 @@ br_parse_args(int argc, char **argv, struct br_opts *o)
 				return -1;
 			continue;
 		}
+		if (loop_option(c, optarg, "softwire-br", &o->control,
+		    &o->stats))
+			continue;
 		switch (c) {
 		case 'a':
 			if (addr6_parse(optarg, &o->addr, &err) == -1) {
@@ -103,15 +104,6 @@ br_parse_args(int argc, char **argv, struct br_opts *o)
 			break;
 		case '6':
 			o->tun6 = optarg;
-			break;
-		case 'c':
-			o->control = optarg;
-			break;
-		case 'S':
-			o->stats = true;
-			break;
-		case 'v':
-			log_init("softwire-br", 0, 1);
 			break;
 		case 'h':
 			fputs(br_usage, stdout);

@@ -55,9 +55,7 @@ datapath_parse_args(int argc, char **argv, struct dp_opts *o)
 	static const struct option longopts[] = {
 		RULESET_OPTIONS,
 		{ "tun", required_argument, NULL, 't' },
-		{ "control", required_argument, NULL, 'c' },
-		{ "stats", no_argument, NULL, 'S' },
-		{ "verbose", no_argument, NULL, 'v' },
+		LOOP_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -69,18 +67,12 @@ datapath_parse_args(int argc, char **argv, struct dp_opts *o)
 				return -1;
 			continue;
 		}
+		if (loop_option(c, optarg, "softwire", &o->control,
+		    &o->stats))
+			continue;
 		switch (c) {
 		case 't':
 			o->tun = optarg;
-			break;
-		case 'c':
-			o->control = optarg;
-			break;
-		case 'S':
-			o->stats = true;
-			break;
-		case 'v':
-			log_init("softwire", 0, 1);
 			break;
 		case 'h':
 			fputs(datapath_usage, stdout);

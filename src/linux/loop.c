@@ -112,6 +112,25 @@ out:
 	return rc;
 }
 
+int
+loop_option(int c, const char *arg, const char *progname,
+    const char **control, bool *stats)
+{
+	switch (c) {
+	case 'c':
+		*control = arg;
+		return 1;
+	case 'S':
+		*stats = true;
+		return 1;
+	case 'v':
+		log_init(progname, 0, 1);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 void
 close_fd(int fd)
 {

@@ -28,6 +28,16 @@ struct loop_src {
 int loop_run(const struct loop_src *srcs, size_t n, void *ctx,
     const char *control, const char *role, const struct dp_stats *st);
 
+/* Options both datapath programs take, for getopt_long(). */
+#define LOOP_OPTIONS							\
+	{ "control", required_argument, NULL, 'c' },			\
+	{ "stats", no_argument, NULL, 'S' },				\
+	{ "verbose", no_argument, NULL, 'v' }
+
+/* 1 when getopt's c was one of LOOP_OPTIONS (now applied), else 0. */
+int loop_option(int c, const char *arg, const char *progname,
+    const char **control, bool *stats);
+
 /* log_debug() a dropped packet, the first 100 of each reason. */
 void dp_log_drop(const struct dp_stats *st, const uint8_t *p, size_t len);
 /* close() unless fd is -1. */
