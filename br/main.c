@@ -144,6 +144,11 @@ br_from_tun6(void *ctx, uint8_t *buf, size_t size, uint64_t now)
 			log_warn("read IPv6 side");
 		return false;
 	}
+	if (dp_br_echo(&l->dp, buf, (size_t)n) == 0) {
+		if (write(l->tun6, buf, (size_t)n) == -1)
+			log_warn("write IPv6 side");
+		return true;
+	}
 	rc = dp_br_upstream(&l->dp, buf, (size_t)n, now);
 	if (rc == -1)
 		dp_log_drop(&l->dp.st, buf, (size_t)n);

@@ -153,6 +153,39 @@ dp_br_upstream(struct dp_br *br, const uint8_t *p, size_t len,
 }
 
 int
+dp_br_echo(struct dp_br *br, uint8_t *p, size_t len)
+{
+	struct pkt6 o;
+	uint16_t ck, was, now;
+	uint32_t sum;
+	uint8_t tmp[16];
+
+	if (pkt6_parse(p, len, &o) == -1 || o.nh != 58 || o.plen < 8 ||
+	    o.payload[0] != 128 || o.payload[1] != 0 ||
+	    memcmp(&o.dst, &br->addr, sizeof(o.dst)) != 0 ||
+	    o.src.s6_addr[0] == 0xff)
+		return -1;
+	/* Swapping the addresses keeps the pseudo-header's sum. */
+	memcpy(tmp, p + 8, 16);
+	memcpy(p + 8, p + 24, 16);
+	memcpy(p + 24, tmp, 16);
+	p[7] = 64;
+	/* Type 128 -> 129: RFC 1624 incremental checksum update. */
+	was = (uint16_t)(128 << 8);
+	now = (uint16_t)(129 << 8);
+	ck = (uint16_t)(p[IP6_HLEN + 2] << 8 | p[IP6_HLEN + 3]);
+	sum = (uint32_t)(uint16_t)~ck + (uint16_t)~was + now;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	ck = (uint16_t)~sum;
+	p[IP6_HLEN] = 129;
+	p[IP6_HLEN + 2] = (uint8_t)(ck >> 8);
+	p[IP6_HLEN + 3] = (uint8_t)ck;
+	br->st.echo_replies++;
+	return 0;
+}
+
+int
 dp_br_downstream(struct dp_br *br, const uint8_t *p, size_t len,
     uint64_t now_ms, uint8_t hdr[IP6_HLEN])
 {

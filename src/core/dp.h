@@ -36,6 +36,7 @@ struct dp_stats {
 	uint64_t down_packets, down_bytes;	/* BR -> CE */
 	uint64_t drops[DROP_COUNT];
 	uint64_t ignored;	/* IPv6 multicast, e.g. the kernel's own MLD */
+	uint64_t echo_replies;	/* ICMPv6 echo to the BR answered */
 	enum dp_drop last;		/* the reason of the latest drop */
 };
 
@@ -74,6 +75,12 @@ struct dp_br {
  */
 int dp_br_upstream(struct dp_br *br, const uint8_t *p, size_t len,
     uint64_t now_ms);
+/*
+ * An ICMPv6 echo request to the BR's address (CEs check that the BR
+ * answers): 0 after turning p into the reply in place, -1 if it is not one
+ * (p untouched: it goes to dp_br_upstream).
+ */
+int dp_br_echo(struct dp_br *br, uint8_t *p, size_t len);
 /* An IPv4 packet for a CE: 0 with the IPv6 header to put in front. */
 int dp_br_downstream(struct dp_br *br, const uint8_t *p, size_t len,
     uint64_t now_ms, uint8_t hdr[IP6_HLEN]);

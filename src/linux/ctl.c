@@ -79,6 +79,7 @@ ctl_answer(int listen_fd, const char *role, const struct dp_stats *st)
 	json_uint(&j, "bytes", st->down_bytes);
 	json_close(&j, '}');
 	json_uint(&j, "ignored", st->ignored);
+	json_uint(&j, "echo_replies", st->echo_replies);
 	json_open(&j, "drops", '{');
 	for (i = 0; i < DROP_COUNT; i++)
 		json_uint(&j, dp_drop_name(i), st->drops[i]);

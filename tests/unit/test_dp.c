@@ -345,11 +345,72 @@ test_ce_fmr(void **state)
 	f->rules[0].fmr = false;
 }
 
+/* The ICMPv6 checksum over the pseudo-header and the message. */
+static uint16_t
+icmp6_sum(const uint8_t *p, size_t l4)
+{
+	uint32_t sum = 58 + (uint32_t)l4;
+	size_t i;
+
+	for (i = 8; i < IP6_HLEN; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	for (i = 0; i < l4; i += 2)
+		sum += (uint32_t)(p[IP6_HLEN + i] << 8 |
+		    (i + 1 < l4 ? p[IP6_HLEN + i + 1] : 0));
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static size_t
+echo6(uint8_t *b, const char *src, const char *dst, uint8_t type)
+{
+	size_t len = ip6(b, src, dst, 58, 8 + 5);
+	uint16_t ck;
+
+	memset(b + IP6_HLEN, 0, 13);
+	b[IP6_HLEN] = type;
+	wr16(b + IP6_HLEN + 4, 0x1234);
+	memcpy(b + IP6_HLEN + 8, "hello", 5);
+	ck = icmp6_sum(b, 13);
+	wr16(b + IP6_HLEN + 2, ck);
+	return len;
+}
+
+static void
+test_br_echo(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t before[64];
+	size_t len;
+
+	len = echo6(f->pkt, ce1(f), "2001:db8:ffff::1", 128);
+	assert_int_equal(icmp6_sum(f->pkt, 13), 0);
+	assert_int_equal(dp_br_echo(&f->br, f->pkt, len), 0);
+	assert_int_equal(f->pkt[IP6_HLEN], 129);
+	assert_memory_equal(f->pkt + 8, &f->br.addr, 16);
+	assert_memory_equal(f->pkt + 24, &f->ce1.ce, 16);
+	/* The updated checksum is the one computed from scratch. */
+	assert_int_equal(icmp6_sum(f->pkt, 13), 0);
+	assert_memory_equal(f->pkt + IP6_HLEN + 8, "hello", 5);
+	assert_int_equal(f->br.st.echo_replies, 1);
+
+	/* Not for the BR, not a request: untouched, for the relay path. */
+	len = echo6(f->pkt, ce1(f), "2001:db8:ffff::2", 128);
+	memcpy(before, f->pkt, len);
+	assert_int_equal(dp_br_echo(&f->br, f->pkt, len), -1);
+	assert_memory_equal(before, f->pkt, len);
+	len = echo6(f->pkt, ce1(f), "2001:db8:ffff::1", 129);
+	assert_int_equal(dp_br_echo(&f->br, f->pkt, len), -1);
+	assert_int_equal(f->br.st.echo_replies, 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_br_upstream, setup),
+		cmocka_unit_test_setup(test_br_echo, setup),
 		cmocka_unit_test_setup(test_br_upstream_outer, setup),
 		cmocka_unit_test_setup(test_br_fragments, setup),
 		cmocka_unit_test_setup(test_br_icmp_errors, setup),
