@@ -31,15 +31,23 @@ endif
 B := build
 CORE_SRC := src/core/addr.c src/core/err.c src/core/map.c src/core/rule.c \
 	src/core/s46.c src/core/service.c src/core/builtin.c \
-	src/core/pkt.c src/core/dp.c src/core/sbuf.c src/core/plan.c
+	src/core/pkt.c src/core/dp.c src/core/sbuf.c src/core/plan.c \
+	src/core/state.c
 EDGE_SRC := src/ruleset.c src/json.c src/log.c src/linux/tun.c \
 	src/linux/ctl.c src/linux/loop.c
 CLI_SRC := src/cli/main.c src/cli/calc.c src/cli/rules.c src/cli/datapath.c \
-	src/cli/render.c \
+	src/cli/render.c src/cli/line.c src/cli/up.c src/cli/updown.c \
+	src/cli/down.c src/cli/show.c \
+	src/linux/nl.c src/linux/rtnl.c src/linux/nft.c src/linux/ct.c \
+	src/linux/probe.c \
 	$(EDGE_SRC)
+# softwire talks netlink (libmnl) and nftables (libnftables); softwire-br
+# needs neither.
+CLI_LIBS := $(shell pkg-config --libs libmnl libnftables 2>/dev/null || \
+	echo -lmnl -lnftables)
 GEN_SRC := $(B)/gen/rules_jp.c
-UNIT_TESTS := addr map rule s46 builtin dp plan
-FUZZERS := addr rule s46 pkt plan
+UNIT_TESTS := addr map rule s46 builtin dp plan state
+FUZZERS := addr rule s46 pkt plan state
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o) $(B)/gen/rules_jp.o
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
@@ -78,7 +86,7 @@ $(B)/libswcore.a: $(CORE_OBJ)
 
 $(B)/softwire: $(CLI_OBJ) $(B)/libswcore.a
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CLI_LIBS) $(LDLIBS)
 
 BR_OBJ := $(B)/br/main.o $(EDGE_SRC:%.c=$(B)/%.o)
 $(B)/softwire-br: $(BR_OBJ) $(B)/libswcore.a
@@ -104,9 +112,11 @@ e2e: $(B)/softwire $(B)/softwire-br
 	@sh tests/netns/lab.sh $(B)/softwire $(B)/softwire-br
 
 # The lab under Debian's own kernel in QEMU, the CEs on ip6tnl: the
-# hand-made baseline NAT, then the reference ruleset.
+# hand-made baseline NAT, then the reference ruleset; then softwire up,
+# show and down.
 e2e-vm: $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/vm/lab.sh $(B)/softwire $(B)/softwire-br
+	@sh tests/vm/run.sh sh tests/vm/up.sh $(B)/softwire $(B)/softwire-br
 
 # Benchmarks: one summary line each, ratios measured in the same run.
 bench: $(B)/softwire $(B)/softwire-br

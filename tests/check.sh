@@ -58,6 +58,9 @@ if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
 else
 	suite tests/vm/lab.sh sh tests/vm/run.sh \
 	    sh tests/vm/lab.sh build/softwire build/softwire-br
+	echo "== softwire up, show and down under Debian's kernel in QEMU"
+	suite tests/vm/up.sh sh tests/vm/run.sh \
+	    sh tests/vm/up.sh build/softwire build/softwire-br
 fi
 
 echo "== fuzzers"

@@ -7,10 +7,10 @@
 #   sh tools/install-deps.sh --lab    what `make` and the netns lab need
 set -eu
 
-build="gcc make libc6-dev"
+build="gcc make libc6-dev pkg-config libmnl-dev libnftables-dev"
 lab="jq python3 iproute2 nftables iputils-ping"
-test="pkg-config libcmocka-dev clang libclang-rt-dev $lab"
-bench="iperf3 ethtool"
+test="libcmocka-dev clang libclang-rt-dev $lab"
+bench="iperf3 ethtool conntrack"
 vm="qemu-system-x86 busybox-static cpio kmod"
 case "${1:-}" in
 --build) want=$build ;;

@@ -11,5 +11,8 @@ int cmd_calc(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_datapath(int argc, char **argv);
 int cmd_render(int argc, char **argv);
+int cmd_up(int argc, char **argv);
+int cmd_down(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 #endif

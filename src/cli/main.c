@@ -19,8 +19,12 @@ struct command {
 static const struct command commands[] = {
 	{ "calc", cmd_calc, "compute the MAP-E mapping of an IPv6 prefix" },
 	{ "rules", cmd_rules, "list the built-in MAP-E rules" },
+	{ "up", cmd_up, "bring the MAP-E line up (kernel ip6tnl, port-set NAT)" },
+	{ "down", cmd_down, "undo what softwire up did" },
+	{ "show", cmd_show, "the live state of the line: mapping, tunnel, "
+	    "ports in use" },
 	{ "render", cmd_render,
-	    "print the nftables tables or ip script of a MAP-E line" },
+	    "print what up would do: nftables tables or an ip script" },
 	{ "datapath", cmd_datapath,
 	    "run the CE's userspace MAP-E datapath in the foreground" },
 };

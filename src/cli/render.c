@@ -1,156 +1,68 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include <linux/netlink.h>
+
 #include "cli.h"
-#include "core/plan.h"
+#include "line.h"
 #include "log.h"
 
 static const char render_usage[] =
-"usage: softwire render [--format nft|sh] --prefix PREFIX [--wan IFACE]\n"
+"usage: softwire render [--format nft|sh] [--prefix PREFIX] [--wan IFACE]\n"
 "                       [--wan-port IFACE] [--tunnel NAME] [--mtu N]\n"
-"                       [--forward tcp|udp:PORT=LANHOST[:PORT]]...\n"
+"                       [--lan IFACE]... [--forward tcp|udp:PORT=LANHOST[:PORT]]...\n"
 "                       [--replace-default] [--rule RULE]...\n"
 "                       [--dhcp6-mape HEX]... [--dhcp6-lw HEX]...\n"
 "                       [--iid rfc|draft]\n"
 "\n"
-"Print what bringing the MAP-E line up does, without touching the system:\n"
-"softwire's nftables tables (--format nft, the default) or the whole setup\n"
-"as a shell script of ip and nft commands (--format sh, needs --wan).\n"
+"Print what softwire up would do, without touching the system: softwire's\n"
+"nftables tables (--format nft, the default) or the whole setup as a shell\n"
+"script of ip and nft commands (--format sh).  Without --prefix the\n"
+"mapping comes from the WAN's addresses, as for softwire up.\n"
 "\n"
 "  --prefix PREFIX    the line's end-user prefix, as in softwire calc\n"
 "  --wan IFACE        the interface that carries the CE address\n"
 "  --wan-port IFACE   the bridge port facing the line, where the WAN is a\n"
 "                     bridge: IPv4 and ARP are kept off it\n"
 "  --tunnel NAME      the tunnel device (default sw0)\n"
-"  --mtu N            the tunnel MTU (default 1460: 1500 - 40)\n"
+"  --mtu N            the tunnel MTU (default: the WAN's MTU - 40 when the\n"
+"                     WAN is here, else 1460)\n"
+"  --lan IFACE        only traffic from these interfaces goes out (repeat)\n"
 "  --forward SPEC     a port forward; PORT must be one of the line's set\n"
 "  --replace-default  replace an existing IPv4 default route\n"
 "  --rule, --dhcp6-mape, --dhcp6-lw, --iid   as in softwire calc\n"
-"  -h, --help         this text\n";
+"  -h, --help         this text\n"
+"\n"
+"Exit status: 0 ok, 1 no rule covers the prefix, 2 bad usage or input.\n";
 
-struct render_opts {
-	struct ruleset rs;
-	struct plan plan;
-	const char *prefix;
-	bool sh;
-};
-
-static int
-render_ifname(char dst[PLAN_IFNAMSIZ], const char *what, const char *arg)
+/* The WAN's MTU - 40, when the WAN is on this machine. */
+static void
+render_mtu(struct line_opts *o, struct nl *nl)
 {
+	struct link_state wan;
 	struct sw_err err;
 
-	if (ifname_check(what, arg, &err) == -1) {
+	if (o->mtu_set || nl->sk == NULL || o->plan.wan[0] == '\0' ||
+	    link_get(nl, o->plan.wan, &wan, &err) != 0 || wan.mtu <= 40)
+		return;
+	o->plan.mtu = wan.mtu - 40;
+}
+
+static int
+render_plan(struct line_opts *o, struct nl *nl)
+{
+	struct sw_err err;
+	int rc;
+
+	if ((rc = line_resolve(o, o->prefix == NULL ? nl : NULL)) != 0)
+		return rc;
+	for (size_t i = 0; i < o->plan.map.nwarn; i++)
+		log_warnx("warning: %s", o->plan.map.warn[i]);
+	render_mtu(o, nl);
+	if (plan_check(&o->plan, &err) == -1) {
 		log_warnx("%s", err.msg);
-		return -1;
-	}
-	snprintf(dst, PLAN_IFNAMSIZ, "%s", arg);
-	return 0;
-}
-
-static int
-render_option(struct render_opts *o, int c, const char *arg)
-{
-	struct plan *p = &o->plan;
-	char q[QUOTE_LEN];
-	struct sw_err err;
-
-	switch (c) {
-	case 'f':
-		if (strcmp(arg, "sh") != 0 && strcmp(arg, "nft") != 0) {
-			log_warnx("--format \"%s\": want nft or sh",
-			    err_quote(q, sizeof(q), arg));
-			return -1;
-		}
-		o->sh = strcmp(arg, "sh") == 0;
-		return 0;
-	case 'p':
-		o->prefix = arg;
-		return 0;
-	case 'w':
-		return render_ifname(p->wan, "--wan", arg);
-	case 'W':
-		return render_ifname(p->wan_port, "--wan-port", arg);
-	case 't':
-		return render_ifname(p->tunnel, "--tunnel", arg);
-	case 'M':
-		if (parse_uint(arg, PLAN_MTU_MAX, &p->mtu) == -1) {
-			log_warnx("--mtu \"%s\" is not a number in %u-%u",
-			    err_quote(q, sizeof(q), arg), PLAN_MTU_MIN,
-			    PLAN_MTU_MAX);
-			return -1;
-		}
-		return 0;
-	case 'F':
-		if (p->nfwd == PLAN_FWD_MAX) {
-			log_warnx("more than %d --forward", PLAN_FWD_MAX);
-			return -1;
-		}
-		if (forward_parse(arg, &p->fwd[p->nfwd], &err) == -1) {
-			log_warnx("%s", err.msg);
-			return -1;
-		}
-		p->nfwd++;
-		return 0;
-	case 'R':
-		p->replace_default = true;
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-static int
-render_parse_args(int argc, char **argv, struct render_opts *o)
-{
-	static const struct option longopts[] = {
-		RULESET_OPTIONS,
-		{ "format", required_argument, NULL, 'f' },
-		{ "prefix", required_argument, NULL, 'p' },
-		{ "wan", required_argument, NULL, 'w' },
-		{ "wan-port", required_argument, NULL, 'W' },
-		{ "tunnel", required_argument, NULL, 't' },
-		{ "mtu", required_argument, NULL, 'M' },
-		{ "forward", required_argument, NULL, 'F' },
-		{ "replace-default", no_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char q[QUOTE_LEN];
-	int c, r;
-
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if ((r = ruleset_option(&o->rs, c, optarg)) != 0) {
-			if (r == -1)
-				return -1;
-			continue;
-		}
-		if (c == 'h') {
-			fputs(render_usage, stdout);
-			return 1;
-		}
-		if (c == '?' || render_option(o, c, optarg) == -1) {
-			if (c == '?')
-				fputs(render_usage, stderr);
-			return -1;
-		}
-	}
-	if (optind != argc) {
-		log_warnx("unexpected argument \"%s\" (the prefix goes after "
-		    "--prefix)", err_quote(q, sizeof(q), argv[optind]));
-		return -1;
-	}
-	if (o->prefix == NULL) {
-		log_warnx("--prefix is required (reading it from the WAN "
-		    "interface comes with softwire up)");
-		return -1;
-	}
-	if (o->sh && o->plan.wan[0] == '\0') {
-		log_warnx("--format sh needs --wan");
-		return -1;
+		return EXIT_USAGE;
 	}
 	return 0;
 }
@@ -158,29 +70,25 @@ render_parse_args(int argc, char **argv, struct render_opts *o)
 int
 cmd_render(int argc, char **argv)
 {
-	static char text[65536];
-	struct render_opts o;
+	static char text[131072];
+	static struct line_opts o;
 	struct sw_err err;
+	struct nl nl;
 	struct sbuf b;
 	int rc;
 
-	memset(&o, 0, sizeof(o));
-	snprintf(o.plan.tunnel, sizeof(o.plan.tunnel), "sw0");
-	o.plan.mtu = 1460;
-	if ((rc = render_parse_args(argc, argv, &o)) != 0) {
-		ruleset_free(&o.rs);
+	if ((rc = line_parse(&o, LINE_RENDER, render_usage, argc, argv)) != 0) {
+		line_free(&o);
 		return rc == 1 ? 0 : EXIT_USAGE;
 	}
-	ruleset_finish(&o.rs, NULL);
-	if ((rc = ruleset_map(&o.rs, o.prefix, &o.plan.map)) != 0)
-		goto out;
-	for (size_t i = 0; i < o.plan.map.nwarn; i++)
-		log_warnx("warning: %s", o.plan.map.warn[i]);
-	if (plan_check(&o.plan, &err) == -1) {
-		log_warnx("%s", err.msg);
-		rc = EXIT_USAGE;
+	if (nl_open(&nl, NETLINK_ROUTE, &err) == -1 && o.prefix == NULL) {
+		log_warnx("%s (give --prefix to render without reading the "
+		    "WAN)", err.msg);
+		rc = EXIT_FAIL;
 		goto out;
 	}
+	if ((rc = render_plan(&o, &nl)) != 0)
+		goto out;
 	sbuf_init(&b, text, sizeof(text));
 	if (o.sh)
 		plan_sh(&o.plan, &b);
@@ -194,6 +102,7 @@ cmd_render(int argc, char **argv)
 	}
 	fputs(text, stdout);
 out:
-	ruleset_free(&o.rs);
+	nl_close(&nl);
+	line_free(&o);
 	return rc;
 }

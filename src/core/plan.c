@@ -126,9 +126,19 @@ plan_check(const struct plan *p, struct sw_err *err)
 	    (p->wan_port[0] != '\0' &&
 	    ifname_check("--wan-port", p->wan_port, err) == -1))
 		return -1;
+	for (size_t i = 0; i < p->nlan; i++)
+		if (ifname_check("--lan", p->lan[i], err) == -1)
+			return -1;
 	if (p->mtu < PLAN_MTU_MIN || p->mtu > PLAN_MTU_MAX) {
 		err_set(err, "--mtu %u out of range %u-%u", p->mtu,
 		    PLAN_MTU_MIN, PLAN_MTU_MAX);
+		return -1;
+	}
+	if (p->map.ports.psid_len > 0 &&
+	    portset_nranges(&p->map.ports) > PLAN_DECK_ENTRIES) {
+		err_set(err, "the port set has %u blocks (PSID offset %u): "
+		    "softwire's NAT takes up to %u", portset_nranges(
+		    &p->map.ports), p->map.ports.offset, PLAN_DECK_ENTRIES);
 		return -1;
 	}
 	if (!p->map.rule.has_br) {
@@ -138,23 +148,61 @@ plan_check(const struct plan *p, struct sw_err *err)
 	return plan_check_forwards(p, err);
 }
 
+/*
+ * The order in which new connections take the port set's blocks: the
+ * blocks shuffled, round after round, walked by a counter (numgen inc).
+ * There are as many rounds as a block has ports, so any run of as many
+ * new connections as the set has ports meets each block exactly as often
+ * as it has ports: a burst to one destination fills the whole set, first
+ * try (a random pick leaves ~10 % of first tries in full blocks near
+ * capacity).  And a destination that sees only every p-th connection
+ * still meets most blocks (a plain round robin over 15 blocks gives it
+ * only 5 when p = 3).  The shuffle is seeded by the mapping: the same line
+ * renders the same text.
+ */
+unsigned
+plan_deck(const struct plan *p, uint16_t *deck, unsigned max)
+{
+	unsigned n = portset_nranges(&p->map.ports), rounds, r, i;
+	uint64_t s = 0x9e3779b97f4a7c15ULL ^ (uint64_t)p->map.ipv4.addr << 16 ^
+	    p->map.ports.psid;
+
+	if (n == 0 || n > max)
+		return 0;
+	rounds = portset_count(&p->map.ports) / n;	/* ports a block */
+	if (rounds > max / n)
+		rounds = max / n;
+	for (r = 0; r < rounds && deck != NULL; r++) {
+		uint16_t *d = deck + r * n;
+
+		for (i = 0; i < n; i++)
+			d[i] = (uint16_t)i;
+		for (i = n - 1; i > 0; i--) {	/* Fisher-Yates */
+			unsigned j;
+			uint16_t t;
+
+			s ^= s << 13;
+			s ^= s >> 7;
+			s ^= s << 17;
+			j = (unsigned)(s % (i + 1));
+			t = d[i];
+			d[i] = d[j];
+			d[j] = t;
+		}
+	}
+	return rounds * n;
+}
+
 /* The port ranges as nft set elements, one a line. */
 static void
-nft_ranges(const struct plan *p, struct sbuf *b, bool with_map)
+nft_ranges(const struct plan *p, struct sbuf *b)
 {
-	char a[ADDR4_STRLEN];
 	unsigned i, n = portset_nranges(&p->map.ports);
 	uint16_t lo, hi;
 
-	addr4_format(p->map.ipv4.addr, a);
 	for (i = 0; i < n; i++) {
 		portset_range(&p->map.ports, i, &lo, &hi);
-		if (with_map)
-			sbuf_printf(b, "%s\t\t\t     %u : %s . %u-%u",
-			    i ? ",\n" : "", i, a, lo, hi);
-		else
-			sbuf_printf(b, "%s\t\t\t     %u-%u", i ? ",\n" : "",
-			    lo, hi);
+		sbuf_printf(b, "%s\t\t\t     %u-%u", i ? ",\n" : "", lo, hi);
 	}
 }
 
@@ -162,18 +210,26 @@ nft_ranges(const struct plan *p, struct sbuf *b, bool with_map)
 static void
 nft_sets(const struct plan *p, struct sbuf *b)
 {
-	unsigned n = portset_nranges(&p->map.ports);
+	static uint16_t deck[PLAN_DECK_ENTRIES];
+	unsigned i, n = plan_deck(p, deck, PLAN_DECK_ENTRIES);
+	char a[ADDR4_STRLEN];
+	uint16_t lo, hi;
 
+	addr4_format(p->map.ipv4.addr, a);
 	sbuf_printf(b, "\tmap psid_ports {\n"
 	    "\t\ttypeof numgen inc mod %u : interval ip saddr . th sport\n"
 	    "\t\tflags interval\n\t\telements = {\n", n);
-	nft_ranges(p, b, true);
+	for (i = 0; i < n; i++) {
+		portset_range(&p->map.ports, deck[i], &lo, &hi);
+		sbuf_printf(b, "%s\t\t\t     %u : %s . %u-%u", i ? ",\n" : "",
+		    i, a, lo, hi);
+	}
 	sbuf_printf(b, " }\n\t}\n\tset psid_portset {\n\t\ttype inet_service\n"
 	    "\t\tflags interval\n\t\telements = {\n");
-	nft_ranges(p, b, false);
+	nft_ranges(p, b);
 	sbuf_printf(b, " }\n\t}\n\tset psid_idset {\n\t\ttypeof icmp id\n"
 	    "\t\tflags interval\n\t\telements = {\n");
-	nft_ranges(p, b, false);
+	nft_ranges(p, b);
 	sbuf_printf(b, " }\n\t}\n");
 }
 
@@ -188,10 +244,10 @@ nft_srcnat(const struct plan *p, struct sbuf *b, const char *v4)
 	    "priority srcnat; policy accept;\n");
 	if (p->map.ports.psid_len > 0)
 		sbuf_printf(b, "\t\toifname \"%s\" meta l4proto { tcp, udp, "
-		    "icmp } snat ip to numgen random mod %u map @psid_ports\n"
+		    "icmp } snat ip to numgen inc mod %u map @psid_ports\n"
 		    "\t\toifname \"%s\" counter drop comment \"no ports: "
 		    "cannot share the address\"\n", t,
-		    portset_nranges(&p->map.ports), t);
+		    plan_deck(p, NULL, PLAN_DECK_ENTRIES), t);
 	else if (p->map.ipv4.len == 32)
 		sbuf_printf(b, "\t\toifname \"%s\" snat ip to %s\n", t, v4);
 	else
@@ -242,7 +298,15 @@ nft_inbound(const struct plan *p, struct sbuf *b)
 	    "\t\tiifname \"%s\" ct state established,related accept\n"
 	    "\t\tiifname \"%s\" ct status dnat accept\n"
 	    "\t\tiifname \"%s\" counter drop comment \"nothing new from the "
-	    "tunnel\"\n\t}\n", p->tunnel, p->tunnel, p->tunnel);
+	    "tunnel\"\n", p->tunnel, p->tunnel, p->tunnel);
+	if (p->nlan > 0) {
+		sbuf_printf(b, "\t\toifname \"%s\" iifname != { ", p->tunnel);
+		for (i = 0; i < p->nlan; i++)
+			sbuf_printf(b, "%s\"%s\"", i ? ", " : "", p->lan[i]);
+		sbuf_printf(b, " } counter drop comment \"only the LAN goes "
+		    "out\"\n");
+	}
+	sbuf_printf(b, "\t}\n");
 }
 
 void

@@ -118,7 +118,7 @@ expect 2 "calc takes one PREFIX (2 given)" -- calc 2001:db8::/56 2001:db8::/56
 expect 2 '--service "transix"' -- rules --service transix
 expect 2 'unknown command "frobnicate"' -- frobnicate
 expect 2 "usage: softwire" --
-for c in calc rules render datapath; do
+for c in calc rules render datapath up down show; do
 	expect 0 "usage: softwire $c" -- $c --help
 	expect 0 "usage: softwire $c" -- help $c
 done
@@ -129,7 +129,7 @@ echo "== render"
 "$SW" render --prefix 240b:13:1a65:a100::/56 --forward tcp:6672=10.0.1.2:22 \
     >"$tmp/r.nft"
 n=$(grep -c ' : 14.9.26.101 . ' "$tmp/r.nft")
-[ "$n" -eq 15 ] && ok || bad "render: $n map elements, want 15"
+[ "$n" -eq 240 ] && ok || bad "render: $n map elements, want 240"
 grep -q 'tcp dport 6672 dnat ip to 10.0.1.2:22' "$tmp/r.nft" && ok ||
     bad "render: no port forward"
 "$SW" render --format sh --wan eth1 --replace-default \
@@ -137,20 +137,48 @@ grep -q 'tcp dport 6672 dnat ip to 10.0.1.2:22' "$tmp/r.nft" && ok ||
 grep -q '^ip route replace default dev sw0$' "$tmp/r.sh" && ok ||
     bad "render --format sh: no default route"
 sh -n "$tmp/r.sh" && ok || bad "render --format sh: not a valid script"
-expect 2 "--prefix is required" -- render
 expect 2 "port 80 is not in this line's port set; usable: 6672-6687" -- \
     render --prefix 240b:13:1a65:a100::/56 --forward tcp:80=10.0.1.2
-expect 2 "--format sh needs --wan" -- render --format sh \
+expect 2 "--format sh with --prefix needs --wan" -- render --format sh \
     --prefix 240b:13:1a65:a100::/56
 expect 2 '--format "json": want nft or sh' -- render --format json \
     --prefix 240b:13:1a65:a100::/56
-expect 2 "--mtu 100 out of range 576-9000" -- render --mtu 100 \
+expect 2 '--mtu "100" is not a number in 576-9000' -- render --mtu 100 \
     --prefix 240b:13:1a65:a100::/56
 expect 2 '--wan "a b": use letters' -- render --wan "a b" \
     --prefix 240b:13:1a65:a100::/56
 expect 2 'want tcp:PORT=LANHOST[:PORT]' -- render --forward tcp:x \
     --prefix 240b:13:1a65:a100::/56
 expect 1 "no IPv4-over-IPv6 (MAP-E) service" -- render --prefix 2408:1::/56
+
+echo "== up, down and show: what they refuse before touching anything"
+RULE=ipv6prefix=2001:db8::/40,ipv4prefix=192.0.2.0/24,ealen=16,offset=4,br=2001:db8:ffff::1
+expect 2 "softwire up does not take --json" -- up --json
+expect 2 "softwire show does not take --rule" -- show --rule "$RULE"
+expect 2 "softwire down does not take --prefix" -- down --prefix 2001:db8::/56
+expect 2 'unexpected argument "2001:db8::/56"' -- up 2001:db8::/56
+expect 2 '--probe-wait "0" is not a number in 1-60' -- up --probe-wait 0
+expect 2 '--lan "a;b": use letters' -- up --lan "a;b"
+expect 2 "no interface has an address in 2001:db8:12:3400::/56" -- up \
+    --rule "$RULE" --prefix 2001:db8:12:3400::/56 --state-dir "$tmp/st"
+expect 0 "sw0: not up (no state in $tmp/st), nothing to do" -- down \
+    --state-dir "$tmp/st"
+expect 0 "sw9: not up (no state in $tmp/st)" -- show --tunnel sw9 \
+    --state-dir "$tmp/st"
+"$SW" show --json --state-dir "$tmp/st" >"$tmp/show.json"
+jq_is "$tmp/show.json" '[.tunnel, .up] | @csv' '"sw0",false'
+mkdir -p "$tmp/st"
+printf 'tunnel sw0\nwan eth0 x\n' >"$tmp/st/sw0.state"
+expect 1 "state line 2 \"wan eth0 x\" is not understood" -- down \
+    --state-dir "$tmp/st"
+expect 1 "state line 2" -- show --state-dir "$tmp/st"
+printf 'tunnel sw1\n' >"$tmp/st/sw0.state"
+expect 1 'the state has no "wan" line' -- down --state-dir "$tmp/st"
+rm -r "$tmp/st"
+"$SW" render --prefix 2001:db8:12:3400::/56 --rule "$RULE" --lan lan0 \
+    --lan wlan0 >"$tmp/lan.nft"
+grep -q 'oifname "sw0" iifname != { "lan0", "wlan0" } counter drop' \
+    "$tmp/lan.nft" && ok || bad "render --lan: no LAN-only rule"
 
 echo "== datapath and softwire-br, without starting them"
 expect 2 "datapath takes one PREFIX (0 given)" -- datapath

@@ -3,20 +3,27 @@
 """Traffic for the lab suites: echo servers, clients that count what got
 through, and hand-made ip4ip6 packets for the negative controls.
 
-  peer.py serve PORT                  TCP and UDP echo on PORT until killed
+  peer.py serve PORT [ADDR]           TCP and UDP echo on PORT (of ADDR: UDP
+                                      replies from it) until killed
   peer.py tcp HOST PORT N             N TCP connections in turn; prints how
                                       many echoed
   peer.py udp HOST PORT N [SIZE]      N UDP exchanges, each from a new socket,
                                       SIZE bytes each (larger than the tunnel
                                       MTU: fragments both ways)
   peer.py hold HOST PORT N SECONDS    N TCP connections held open at once
-  peer.py flows tcp|udp SRC HOST PORT N SECONDS
-                                      N new flows at once (TCP connects or
-                                      UDP exchanges, each from its own
-                                      socket), held open until killed;
-                                      prints how many
-                                      got through within SECONDS: with
-                                      SECONDS under 1, TCP's first SYN
+  peer.py flows tcp|udp|icmp SRC HOST[:PORT][,...] PORT N SECONDS [TRIES]
+                                      N new flows at once (TCP connects, UDP
+                                      exchanges or echo requests, each from
+                                      its own socket), held open until
+                                      killed, taking the destinations in
+                                      turn; prints how many got through
+                                      within SECONDS (under 1: TCP's first
+                                      SYN only); UDP and echo send again
+                                      each second, up to TRIES times (1)
+  peer.py cps HOST PORT WORKERS SECONDS
+                                      TCP connections per second, WORKERS
+                                      at a time (worker w to PORT + w), each
+                                      closed with a reset
   peer.py probe HOST PORT SPORT       one UDP datagram from SPORT; prints
                                       "reply" or "silence" after 1 s
   peer.py craft SRC6 DST6 SRC4 DST4 SPORT DPORT
@@ -30,7 +37,7 @@ import threading
 import time
 
 
-def serve(port):
+def serve(port, addr="0.0.0.0"):
     def tcp_loop(ls):
         while True:
             c, _ = ls.accept()
@@ -46,10 +53,10 @@ def serve(port):
 
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("0.0.0.0", port))
+    ls.bind((addr, port))
     ls.listen(1024)
     us = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    us.bind(("0.0.0.0", port))
+    us.bind((addr, port))
     threading.Thread(target=tcp_loop, args=(ls,), daemon=True).start()
     while True:
         d, a = us.recvfrom(4096)
@@ -99,36 +106,59 @@ def hold(host, port, n, seconds):
     time.sleep(seconds)
 
 
-def flows(proto, src, host, port, n, seconds):
+def flows(proto, src, host, port, n, seconds, tries=1):
     import selectors
     sel = selectors.DefaultSelector()
     socks = []
+    # Echo requests from ping sockets: the kernel picks the identifier.
+    echo = struct.pack("!BBHHH", 8, 0, 0, 0, 0) + b"flow"
+    # HOST may be HOST[:PORT],HOST[:PORT],...: flows take them in turn.
+    dests = [(d.split(":")[0], int(d.split(":")[1]) if ":" in d else port)
+             for d in host.split(",")]
+
+    def send(s, i):
+        h, p = dests[i % len(dests)]
+        if proto == "udp":
+            s.sendto(b"flow %d" % i, (h, p))
+        elif proto == "icmp":
+            s.sendto(echo, (h, 0))
+
     for i in range(n):
         if proto == "tcp":
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             s.bind((src, 0))
             s.setblocking(False)
-            s.connect_ex((host, port))
+            s.connect_ex(dests[i % len(dests)])
             sel.register(s, selectors.EVENT_WRITE)
         else:
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM,
+                              socket.IPPROTO_ICMP if proto == "icmp" else 0)
             s.bind((src, 0))
             s.setblocking(False)
-            s.sendto(b"flow %d" % i, (host, port))
-            sel.register(s, selectors.EVENT_READ)
+            send(s, i)
+            sel.register(s, selectors.EVENT_READ, i)
         socks.append(s)
     ok = set()
-    end = time.monotonic() + seconds
+    start = time.monotonic()
+    end = start + seconds
+    sent = 1
     while len(ok) < n:
-        left = end - time.monotonic()
-        if left <= 0:
+        now = time.monotonic()
+        if now >= end:
             break
-        for key, _ in sel.select(left):
+        # UDP and echo try again each second (TCP retransmits its SYN).
+        if proto != "tcp" and sent < tries and now >= start + sent:
+            for s in socks:
+                if s not in ok:
+                    send(s, socks.index(s))
+            sent += 1
+        left = min(end, start + sent) - now if sent < tries else end - now
+        for key, _ in sel.select(max(left, 0.001)):
             s = key.fileobj
             if proto == "tcp" and s.getsockopt(socket.SOL_SOCKET,
                                                socket.SO_ERROR) != 0:
                 continue
-            if proto == "udp":
+            if proto != "tcp":
                 try:
                     s.recv(64)
                 except OSError:
@@ -137,6 +167,31 @@ def flows(proto, src, host, port, n, seconds):
             sel.unregister(s)
     print(len(ok), flush=True)
     time.sleep(3600)  # hold the flows until killed
+
+
+def cps(host, port, workers, seconds):
+    counts = [0] * workers
+    end = time.monotonic() + seconds
+    linger = struct.pack("ii", 1, 0)  # close with a reset: no TIME_WAIT
+
+    def work(w):
+        while time.monotonic() < end:
+            try:
+                with socket.create_connection((host, port + w),
+                                              timeout=2) as c:
+                    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+                    c.sendall(b"x")
+                    if c.recv(8) == b"x":
+                        counts[w] += 1
+            except OSError:
+                pass
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print(round(sum(counts) / seconds))
 
 
 def probe(host, port, sport):
@@ -177,7 +232,7 @@ def craft(src6, dst6, src4, dst4, sport, dport):
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "serve":
-        serve(int(args[0]))
+        serve(int(args[0]), *args[1:2])
     elif cmd == "tcp":
         tcp(args[0], int(args[1]), int(args[2]))
     elif cmd == "udp":
@@ -187,7 +242,9 @@ def main(argv):
         hold(args[0], int(args[1]), int(args[2]), float(args[3]))
     elif cmd == "flows":
         flows(args[0], args[1], args[2], int(args[3]), int(args[4]),
-              float(args[5]))
+              float(args[5]), int(args[6]) if len(args) > 6 else 1)
+    elif cmd == "cps":
+        cps(args[0], int(args[1]), int(args[2]), float(args[3]))
     elif cmd == "probe":
         probe(args[0], int(args[1]), int(args[2]))
     elif cmd == "craft":

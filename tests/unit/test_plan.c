@@ -139,12 +139,16 @@ test_nft_shared(void **state)
 	sbuf_init(&b, text, sizeof(text));
 	plan_nft(&p, &b);
 	assert_false(b.overflow);
-	/* 15 blocks in the map, in the two sets, and no other elements. */
-	assert_int_equal(count(text, " : 14.9.26.101 . "), 15);
-	assert_non_null(strstr(text, "0 : 14.9.26.101 . 6672-6687,"));
-	assert_non_null(strstr(text, "14 : 14.9.26.101 . 64016-64031 }"));
-	assert_int_equal(count(text, "64016-64031"), 3);
-	assert_non_null(strstr(text, "snat ip to numgen random mod 15 map "
+	/*
+	 * 16 rounds of the 15 blocks in the map (a block has 16 ports: 240
+	 * entries), each block once in each of the two sets, and no other
+	 * elements.
+	 */
+	assert_int_equal(count(text, " : 14.9.26.101 . "), 240);
+	assert_non_null(strstr(text, "\t     239 : 14.9.26.101 . "));
+	assert_int_equal(count(text, "6672-6687"), 16 + 2);
+	assert_int_equal(count(text, "64016-64031"), 16 + 2);
+	assert_non_null(strstr(text, "snat ip to numgen inc mod 240 map "
 	    "@psid_ports"));
 	assert_non_null(strstr(text, "ip saddr != 14.9.26.101 counter drop"));
 	assert_non_null(strstr(text, "iifname \"sw0\" tcp dport 6672 dnat ip "
@@ -156,6 +160,65 @@ test_nft_shared(void **state)
 	plan_nft(&p, &b);
 	assert_non_null(strstr(text, "oifname \"lan0\" ether type { ip, arp } "
 	    "counter drop"));
+}
+
+/*
+ * The order connections take the blocks in: every round a permutation
+ * (a burst to one destination fills all blocks evenly), and a destination
+ * that sees every 2nd, 3rd or 5th connection still meets every block.
+ */
+static void
+test_deck(void **state)
+{
+	static uint16_t deck[PLAN_DECK_ENTRIES], again[PLAN_DECK_ENTRIES];
+	struct map_rule r = v6plus();
+	unsigned n, i, k, p, seen, rounds_alike = 0;
+	struct plan pl;
+
+	(void)state;
+	plan_for(&pl, &r, "240b:13:1a65:a100::/56");
+	n = plan_deck(&pl, deck, PLAN_DECK_ENTRIES);
+	assert_int_equal(n, 240);
+	assert_int_equal(plan_deck(&pl, NULL, PLAN_DECK_ENTRIES), 240);
+	/* Any 240 connections in a row meet each block 16 times. */
+	for (k = 0; k < n; k++) {
+		unsigned hits[15] = { 0 };
+
+		for (i = k; i < k + n; i++)
+			hits[deck[i % n]]++;
+		for (i = 0; i < 15; i++)
+			assert_int_equal(hits[i], 16);
+	}
+	for (k = 0; k < n; k += 15) {
+		seen = 0;
+		for (i = k; i < k + 15; i++)
+			seen |= 1u << deck[i];
+		assert_int_equal(seen, 0x7fff);
+		rounds_alike += k > 0 && memcmp(deck + k, deck, 30) == 0;
+	}
+	assert_true(rounds_alike < 3);
+	/*
+	 * A destination that sees only every 3rd or 5th connection: a plain
+	 * round robin over 15 blocks would give it 5 or 3 of them.
+	 */
+	for (p = 3; p <= 5; p += 2) {
+		for (k = 0; k < p; k++) {
+			unsigned blocks = 0;
+
+			seen = 0;
+			for (i = k; i < n; i += p)
+				seen |= 1u << deck[i];
+			for (i = 0; i < 15; i++)
+				blocks += (seen >> i) & 1;
+			if (blocks < 12)
+				fail_msg("stride %u from %u: %u blocks", p, k,
+				    blocks);
+		}
+	}
+	/* The same line renders the same order; too small a deck is none. */
+	assert_int_equal(plan_deck(&pl, again, PLAN_DECK_ENTRIES), n);
+	assert_memory_equal(deck, again, n * sizeof(deck[0]));
+	assert_int_equal(plan_deck(&pl, again, 14), 0);
 }
 
 static void
@@ -229,6 +292,7 @@ main(void)
 		cmocka_unit_test(test_ifname),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_nft_shared),
+		cmocka_unit_test(test_deck),
 		cmocka_unit_test(test_nft_unshared),
 		cmocka_unit_test(test_sh),
 		cmocka_unit_test(test_overflow),

@@ -1,0 +1,499 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+
+#include "line.h"
+#include "log.h"
+
+/* Which commands take an option: the rest refuse it by name. */
+struct line_option {
+	struct option o;
+	unsigned cmds;
+};
+
+#define ALL	(LINE_RENDER | LINE_UP | LINE_DOWN | LINE_SHOW)
+#define PLAN	(LINE_RENDER | LINE_UP)
+#define LIVE	(LINE_UP | LINE_DOWN | LINE_SHOW)
+
+static const struct line_option line_options[] = {
+	{ { "rule", required_argument, NULL, 'r' }, PLAN },
+	{ { "dhcp6-mape", required_argument, NULL, 'm' }, PLAN },
+	{ { "dhcp6-lw", required_argument, NULL, 'l' }, PLAN },
+	{ { "iid", required_argument, NULL, 'i' }, PLAN },
+	{ { "prefix", required_argument, NULL, 'p' }, PLAN },
+	{ { "wan", required_argument, NULL, 'w' }, PLAN },
+	{ { "wan-port", required_argument, NULL, 'W' }, PLAN },
+	{ { "tunnel", required_argument, NULL, 't' }, ALL },
+	{ { "mtu", required_argument, NULL, 'M' }, PLAN },
+	{ { "lan", required_argument, NULL, 'L' }, PLAN },
+	{ { "forward", required_argument, NULL, 'F' }, PLAN },
+	{ { "replace-default", no_argument, NULL, 'R' }, PLAN },
+	{ { "format", required_argument, NULL, 'f' }, LINE_RENDER },
+	{ { "json", no_argument, NULL, 'j' }, LINE_SHOW },
+	{ { "no-probe", no_argument, NULL, 'n' }, LINE_UP },
+	{ { "probe-wait", required_argument, NULL, 'P' }, LINE_UP },
+	{ { "state-dir", required_argument, NULL, 's' }, LIVE },
+	{ { "help", no_argument, NULL, 'h' }, ALL },
+};
+
+#define NOPTS	(sizeof(line_options) / sizeof(line_options[0]))
+
+static const char *
+line_cmd_name(enum line_cmd cmd)
+{
+	switch (cmd) {
+	case LINE_RENDER:
+		return "render";
+	case LINE_UP:
+		return "up";
+	case LINE_DOWN:
+		return "down";
+	default:
+		return "show";
+	}
+}
+
+static int
+line_ifname(char dst[PLAN_IFNAMSIZ], const char *what, const char *arg)
+{
+	struct sw_err err;
+
+	if (ifname_check(what, arg, &err) == -1) {
+		log_warnx("%s", err.msg);
+		return -1;
+	}
+	snprintf(dst, PLAN_IFNAMSIZ, "%s", arg);
+	return 0;
+}
+
+static int
+line_number(const char *what, const char *arg, unsigned lo, unsigned hi,
+    unsigned *out)
+{
+	char q[QUOTE_LEN];
+
+	if (parse_uint(arg, hi, out) == -1 || *out < lo) {
+		log_warnx("%s \"%s\" is not a number in %u-%u", what,
+		    err_quote(q, sizeof(q), arg), lo, hi);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+line_forward(struct plan *p, const char *arg)
+{
+	struct sw_err err;
+
+	if (p->nfwd == PLAN_FWD_MAX) {
+		log_warnx("more than %d --forward", PLAN_FWD_MAX);
+		return -1;
+	}
+	if (forward_parse(arg, &p->fwd[p->nfwd], &err) == -1) {
+		log_warnx("%s", err.msg);
+		return -1;
+	}
+	p->nfwd++;
+	return 0;
+}
+
+static int
+line_option(struct line_opts *o, int c, const char *arg)
+{
+	struct plan *p = &o->plan;
+	char q[QUOTE_LEN];
+
+	switch (c) {
+	case 'f':
+		if (strcmp(arg, "sh") != 0 && strcmp(arg, "nft") != 0) {
+			log_warnx("--format \"%s\": want nft or sh",
+			    err_quote(q, sizeof(q), arg));
+			return -1;
+		}
+		o->sh = strcmp(arg, "sh") == 0;
+		return 0;
+	case 'p':
+		o->prefix = arg;
+		return 0;
+	case 'w':
+		return line_ifname(p->wan, "--wan", arg);
+	case 'W':
+		return line_ifname(p->wan_port, "--wan-port", arg);
+	case 't':
+		return line_ifname(p->tunnel, "--tunnel", arg);
+	case 'L':
+		if (p->nlan == PLAN_LAN_MAX) {
+			log_warnx("more than %d --lan", PLAN_LAN_MAX);
+			return -1;
+		}
+		return line_ifname(p->lan[p->nlan++], "--lan", arg);
+	case 'M':
+		o->mtu_set = true;
+		return line_number("--mtu", arg, PLAN_MTU_MIN, PLAN_MTU_MAX,
+		    &p->mtu);
+	case 'F':
+		return line_forward(p, arg);
+	case 'R':
+		p->replace_default = true;
+		return 0;
+	case 'j':
+		o->json = true;
+		return 0;
+	case 'n':
+		o->no_probe = true;
+		return 0;
+	case 'P':
+		return line_number("--probe-wait", arg, 1, 60, &o->probe_wait);
+	case 's':
+		o->state_dir = arg;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* Refuse an option this command does not take, by its name. */
+static int
+line_allowed(const struct line_opts *o, int c)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (line_options[i].o.val == c &&
+		    !(line_options[i].cmds & o->cmd)) {
+			log_warnx("softwire %s does not take --%s",
+			    line_cmd_name(o->cmd), line_options[i].o.name);
+			return -1;
+		}
+	return 0;
+}
+
+int
+line_parse(struct line_opts *o, enum line_cmd cmd, const char *usage,
+    int argc, char **argv)
+{
+	struct option longopts[NOPTS + 1];
+	char q[QUOTE_LEN];
+	size_t i;
+	int c, r;
+
+	memset(o, 0, sizeof(*o));
+	o->cmd = cmd;
+	snprintf(o->plan.tunnel, sizeof(o->plan.tunnel), "sw0");
+	o->plan.mtu = 1460;
+	o->probe_wait = 1;
+	o->state_dir = LINE_STATE_DIR;
+	for (i = 0; i < NOPTS; i++)
+		longopts[i] = line_options[i].o;
+	memset(&longopts[NOPTS], 0, sizeof(longopts[NOPTS]));
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == '?') {
+			fputs(usage, stderr);
+			return -1;
+		}
+		if (line_allowed(o, c) == -1)
+			return -1;
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return 1;
+		}
+		if ((r = ruleset_option(&o->rs, c, optarg)) != 0) {
+			if (r == -1)
+				return -1;
+			continue;
+		}
+		if (line_option(o, c, optarg) == -1)
+			return -1;
+	}
+	if (optind != argc) {
+		log_warnx("unexpected argument \"%s\" (options only; a prefix "
+		    "goes after --prefix)", err_quote(q, sizeof(q),
+		    argv[optind]));
+		return -1;
+	}
+	if (o->sh && o->plan.wan[0] == '\0' && o->prefix != NULL) {
+		log_warnx("--format sh with --prefix needs --wan");
+		return -1;
+	}
+	return 0;
+}
+
+void
+line_free(struct line_opts *o)
+{
+	ruleset_free(&o->rs);
+}
+
+/* One mapping seen on an interface. */
+struct line_cand {
+	uint32_t index;
+	struct map_result map;
+	char addr[PREFIX6_STRLEN];
+};
+
+#define LINE_CANDS	16
+
+/*
+ * The mapping of one address, if a rule covers it.  The CE address
+ * softwire put there maps onto itself: it is not the line's.
+ */
+static bool
+line_addr_map(const struct line_opts *o, const struct if_addr *a,
+    struct map_result *m)
+{
+	struct prefix6 in = { a->a6, a->plen };
+	struct sw_err err;
+	int i;
+
+	if (a->scope != RT_SCOPE_UNIVERSE || (a->flags & (IFA_F_TENTATIVE |
+	    IFA_F_DADFAILED | IFA_F_DEPRECATED)))
+		return false;
+	if ((i = rules_select6(o->rs.rules, o->rs.n, &in)) == -1 ||
+	    map_compute(&o->rs.rules[i], &in, m, &err) == -1)
+		return false;
+	return memcmp(&m->ce, &a->a6, sizeof(a->a6)) != 0;
+}
+
+static void
+line_list_cands(const struct line_cand *c, size_t n, char *buf, size_t size)
+{
+	char name[IF_NAMESIZE];
+	struct sbuf b;
+	size_t i;
+
+	sbuf_init(&b, buf, size);
+	for (i = 0; i < n; i++)
+		sbuf_printf(&b, "%s%s on %s", i ? ", " : "", c[i].addr,
+		    if_indextoname(c[i].index, name) ? name : "?");
+}
+
+/* Distinct mappings among the WAN's (or every interface's) addresses. */
+static int
+line_scan(struct line_opts *o, struct nl *nl, uint32_t index,
+    struct line_cand *c, size_t *nc)
+{
+	static struct if_addr addrs[ADDR_LIST_MAX];
+	struct map_result m;
+	struct sw_err err;
+	size_t i, j, n;
+
+	if (addr_list(nl, AF_INET6, index, addrs, ADDR_LIST_MAX, &n,
+	    &err) == -1) {
+		log_warnx("%s", err.msg);
+		return EXIT_FAIL;
+	}
+	*nc = 0;
+	for (i = 0; i < n; i++) {
+		if (!line_addr_map(o, &addrs[i], &m))
+			continue;
+		for (j = 0; j < *nc; j++)
+			if (c[j].index == addrs[i].index &&
+			    memcmp(&c[j].map.ce, &m.ce, sizeof(m.ce)) == 0)
+				break;
+		if (j < *nc || *nc == LINE_CANDS)
+			continue;
+		c[*nc].index = addrs[i].index;
+		c[*nc].map = m;
+		prefix6_format(&(struct prefix6){ addrs[i].a6, addrs[i].plen },
+		    c[*nc].addr);
+		(*nc)++;
+	}
+	return 0;
+}
+
+/* The WAN's mapping from its addresses. */
+static int
+line_from_wan(struct line_opts *o, struct nl *nl, uint32_t wan_index)
+{
+	struct line_cand c[LINE_CANDS];
+	char list[320];
+	size_t n;
+	int rc;
+
+	if ((rc = line_scan(o, nl, wan_index, c, &n)) != 0)
+		return rc;
+	if (n == 0) {
+		if (wan_index != 0)
+			log_warnx("no global IPv6 address on %s is covered by "
+			    "a MAP-E rule; give the line's prefix with "
+			    "--prefix", o->plan.wan);
+		else
+			log_warnx("no interface has a global IPv6 address "
+			    "that a MAP-E rule covers; say which with --wan, "
+			    "or give the line's prefix with --prefix");
+		return EXIT_FAIL;
+	}
+	if (n > 1) {
+		line_list_cands(c, n, list, sizeof(list));
+		log_warnx("more than one line: %s; choose with %s", list,
+		    wan_index != 0 ? "--prefix" : "--wan or --prefix");
+		return EXIT_USAGE;
+	}
+	o->plan.map = c[0].map;
+	if (wan_index == 0 && if_indextoname(c[0].index, o->plan.wan) == NULL) {
+		log_warn("interface %u", c[0].index);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* With --prefix and no --wan: the interface with an address in it. */
+static int
+line_wan_of_prefix(struct line_opts *o, struct nl *nl)
+{
+	static struct if_addr addrs[ADDR_LIST_MAX];
+	char pfx[PREFIX6_STRLEN];
+	struct sw_err err;
+	size_t i, n;
+
+	if (addr_list(nl, AF_INET6, 0, addrs, ADDR_LIST_MAX, &n, &err) == -1) {
+		log_warnx("%s", err.msg);
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < n; i++)
+		if (addrs[i].scope == RT_SCOPE_UNIVERSE &&
+		    prefix6_contains(&o->plan.map.eu_prefix, &addrs[i].a6) &&
+		    if_indextoname(addrs[i].index, o->plan.wan) != NULL)
+			return 0;
+	log_warnx("no interface has an address in %s: say which is the WAN "
+	    "with --wan", prefix6_format(&o->plan.map.eu_prefix, pfx));
+	return EXIT_USAGE;
+}
+
+int
+line_resolve(struct line_opts *o, struct nl *nl)
+{
+	struct link_state wan;
+	struct sw_err err;
+	int rc;
+
+	ruleset_finish(&o->rs, NULL);
+	if (o->prefix != NULL) {
+		if ((rc = ruleset_map(&o->rs, o->prefix, &o->plan.map)) != 0)
+			return rc;
+		if (o->plan.wan[0] == '\0' && nl != NULL)
+			return line_wan_of_prefix(o, nl);
+		return 0;
+	}
+	if (nl == NULL)
+		return EXIT_USAGE;
+	if (o->plan.wan[0] == '\0')
+		return line_from_wan(o, nl, 0);
+	switch (link_get(nl, o->plan.wan, &wan, &err)) {
+	case 1:
+		log_warnx("--wan %s: no such interface", o->plan.wan);
+		return EXIT_USAGE;
+	case -1:
+		log_warnx("%s", err.msg);
+		return EXIT_FAIL;
+	default:
+		return line_from_wan(o, nl, wan.index);
+	}
+}
+
+static void
+line_state_path(const struct line_opts *o, char *buf, size_t size,
+    const char *suffix)
+{
+	snprintf(buf, size, "%s/%s.state%s", o->state_dir, o->plan.tunnel,
+	    suffix);
+}
+
+int
+line_state_load(const struct line_opts *o, struct sw_state *st)
+{
+	char path[4096], text[8192];
+	struct sw_err err;
+	ssize_t n;
+	int fd;
+
+	line_state_path(o, path, sizeof(path), "");
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return 1;
+		log_warn("%s", path);
+		return -1;
+	}
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n == -1) {
+		log_warn("%s", path);
+		return -1;
+	}
+	text[n] = '\0';
+	if ((size_t)n == sizeof(text) - 1 || strlen(text) != (size_t)n) {
+		log_warnx("%s: not a softwire state file", path);
+		return -1;
+	}
+	if (state_parse(text, st, &err) == -1) {
+		log_warnx("%s: %s", path, err.msg);
+		return -1;
+	}
+	if (strcmp(st->tunnel, o->plan.tunnel) != 0) {
+		log_warnx("%s is about tunnel %s", path, st->tunnel);
+		return -1;
+	}
+	return 0;
+}
+
+/* Written beside and renamed: a crash leaves the old state or the new. */
+int
+line_state_save(const struct line_opts *o, const struct sw_state *st)
+{
+	char path[4096], tmp[4096], text[8192];
+	struct sbuf b;
+	size_t len;
+	bool ok;
+	int fd;
+
+	sbuf_init(&b, text, sizeof(text));
+	state_format(st, &b);
+	if (b.overflow) {
+		log_warnx("the state is longer than %zu bytes", sizeof(text));
+		return -1;
+	}
+	if (mkdir(o->state_dir, 0755) == -1 && errno != EEXIST) {
+		log_warn("%s", o->state_dir);
+		return -1;
+	}
+	line_state_path(o, path, sizeof(path), "");
+	line_state_path(o, tmp, sizeof(tmp), ".new");
+	len = strlen(text);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1) {
+		log_warn("%s", tmp);
+		return -1;
+	}
+	ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+	if (close(fd) == -1)
+		ok = false;
+	if (!ok || rename(tmp, path) == -1) {
+		log_warn("%s", path);
+		(void)unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int
+line_state_remove(const struct line_opts *o)
+{
+	char path[4096];
+
+	line_state_path(o, path, sizeof(path), "");
+	if (unlink(path) == -1 && errno != ENOENT) {
+		log_warn("%s", path);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SW_CLI_LINE_H
+#define SW_CLI_LINE_H
+
+#include <stdbool.h>
+
+#include "core/plan.h"
+#include "core/state.h"
+#include "linux/rtnl.h"
+#include "ruleset.h"
+
+/*
+ * The command line shared by render, up, down and show, and how a line's
+ * mapping is found: from --prefix, or from the global IPv6 addresses of
+ * the WAN interface (or of every interface) that a rule covers.
+ */
+
+enum line_cmd {
+	LINE_RENDER = 1 << 0,
+	LINE_UP = 1 << 1,
+	LINE_DOWN = 1 << 2,
+	LINE_SHOW = 1 << 3,
+};
+
+struct line_opts {
+	enum line_cmd cmd;
+	struct ruleset rs;
+	struct plan plan;
+	const char *prefix;		/* --prefix, else read the WAN */
+	bool mtu_set;
+	bool sh;			/* render --format sh */
+	bool json;
+	bool no_probe;
+	unsigned probe_wait;		/* seconds */
+	const char *state_dir;
+};
+
+#define LINE_STATE_DIR	"/run/softwire"
+
+/*
+ * Parse argv for one command; 0, 1 after --help (printed), or -1 after a
+ * message.  usage is the command's help text.
+ */
+int line_parse(struct line_opts *o, enum line_cmd cmd, const char *usage,
+    int argc, char **argv);
+void line_free(struct line_opts *o);
+
+/*
+ * Fill o->plan.map and o->plan.wan: from --prefix (the WAN is then the
+ * interface with an address in it, unless --wan says), or from the WAN's
+ * addresses.  nl may be NULL for render with --prefix.  0, or an exit code
+ * after a message.
+ */
+int line_resolve(struct line_opts *o, struct nl *nl);
+
+/* The state file of a tunnel: 0, 1 when there is none, -1 after a message. */
+int line_state_load(const struct line_opts *o, struct sw_state *st);
+int line_state_save(const struct line_opts *o, const struct sw_state *st);
+int line_state_remove(const struct line_opts *o);
+
+#endif

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SW_STATE_H
+#define SW_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "map.h"
+#include "sbuf.h"
+
+/*
+ * What "softwire up" changed, kept in a file so that "softwire down"
+ * undoes exactly that and a later "up" knows what is its own.  Text, one
+ * "key value" a line.  Pure.
+ */
+
+#define STATE_ROUTES_MAX	8
+#define STATE_ROUTE_BYTES	256
+#define STATE_NAMSIZ		16
+
+struct sw_state {
+	char tunnel[STATE_NAMSIZ];
+	char wan[STATE_NAMSIZ];
+	char wan_port[STATE_NAMSIZ];	/* "" without a bridge table */
+	struct prefix6 prefix;		/* the end-user prefix applied */
+	struct in6_addr ce;
+	bool ce_added;			/* softwire added the CE address */
+	struct prefix4 ipv4;
+	struct portset ports;
+	uint64_t nft_hash;		/* of the ruleset text loaded */
+	/* IPv4 default routes softwire replaced, as netlink messages. */
+	size_t nroutes;
+	uint8_t route[STATE_ROUTES_MAX][STATE_ROUTE_BYTES];
+	size_t route_len[STATE_ROUTES_MAX];
+};
+
+/* Parse a state file's text; the error names the line. */
+int state_parse(const char *text, struct sw_state *st, struct sw_err *err);
+void state_format(const struct sw_state *st, struct sbuf *b);
+/* FNV-1a, 64 bits: tells whether the ruleset text changed. */
+uint64_t state_hash(const char *text);
+
+#endif
