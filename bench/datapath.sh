@@ -12,9 +12,10 @@
 # "kernel" (ip6tnl) needs a kernel that has it: run under tests/vm/run.sh
 # after loading ip6_tunnel.  BENCH_PEER=kernel puts a plain ip6tnl on the
 # ISP side instead of softwire-br (one CE needs no port mapping), so that
-# the CE datapaths are compared without the userspace BR in the way.  Each path is measured without NAT, so the
-# path runs softwire's port-set NAT (softwire render) out of its own
-# device, so the ratio is the datapath's cost.
+# the CE datapaths are compared without the userspace BR in the way.
+# Every path, plain routing included, runs softwire's port-set NAT
+# (softwire render) out of its own device, so the ratio is the datapath's
+# cost.
 set -eu
 SW=$(readlink -f "$1")
 SWBR=$(readlink -f "$2")

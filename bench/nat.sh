@@ -3,13 +3,16 @@
 #
 # Port-set NAT under load: first-try flow success to one server ip:port
 # with the whole 240-port set in use, then under 5 rounds of 50 % churn,
-# for the hand-made 45-rule NAT (seed), softwire's block map (blocks) and
-# two candidate bijections (a contiguous SNAT range mapped statelessly
-# onto the set: one range of 240, or two of 120 picked at random).
+# for TCP, UDP and ICMP echo, and with three destinations taking turns;
+# for the hand-made 45-rule NAT (seed: a round-robin mark per new
+# connection), the block map picked at random (random), softwire's block
+# map walked through shuffled rounds (deck, the default) and a bijection
+# (one contiguous SNAT range of 240 mapped statelessly onto the set).
 # Counts from one run; prints one summary line: "full" is how many of 240
 # flows got through on the first try, "churn" the same over 5 rounds of
 # replacing 120 of them, "next" whether one flow more got through (it may
-# only where the full round left ports unused).
+# only where the full round left ports unused), "x3" how many of 3 x 240
+# flows to three destinations in turn got through on the first try.
 #
 #   lan (10.0.1.10, .11, .12) ── ce (NAT to 192.0.2.18) ── inet (server)
 #
@@ -35,29 +38,25 @@ q ce ip addr add 10.0.1.1/24 dev ce-lan
 q ce ip addr add 198.51.100.1/24 dev ce-wan
 q ce ip addr add 192.0.2.18/32 dev lo
 q inet ip addr add $SERVER/24 dev inet-ce
+q lan sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 q inet ip route add 192.0.2.18/32 via 198.51.100.1
 "$SW" calc --json --rule "$RULE" $PREFIX >"$LAB_TMP/ce.json"
-bg inet "$LAB_TMP/server.log" $PEER serve 7
-wait_for 5 "echo server" q inet sh -c 'ss -ltn | grep -q ":7 "'
+for port in 7 9 13; do
+	bg inet "$LAB_TMP/server$port.log" $PEER serve $port
+	wait_for 5 "echo server" q inet sh -c "ss -ltn | grep -q ':$port '"
+done
 
-# bijection N: SNAT into N contiguous ranges from port 1024, picked at
-# random, each port then mapped 1:1 onto the set after NAT (egress) and
-# back before conntrack (ingress).
+# bijection: SNAT into one contiguous range from port 1024, each port
+# then mapped 1:1 onto the set after NAT (egress) and back before conntrack
+# (ingress); echo identifiers the same.  (ICMP errors quoting a mapped
+# port are not translated: conntrack cannot match them.)
 bijection() {
-	jq -r --argjson n "$1" '
+	jq -r '
 	  [.port_ranges[] | split("-") | map(tonumber) |
-	   range(.[0]; .[1] + 1)] as $set |
-	  ($set | length) as $len | ($len / $n | floor) as $per |
+	   range(.[0]; .[1] + 1)] as $set | ($set | length) as $len |
 	  [range(0; $len) | "\(1024 + .) : \($set[.])"] as $c2m |
 	  [range(0; $len) | "\($set[.]) : \(1024 + .)"] as $m2c |
-	  [range(0; $n) | "\(.) : 192.0.2.18 . \(1024 + . * $per)-\(1024 +
-	   (if . == $n - 1 then $len else (. + 1) * $per end) - 1)"] as $r |
 	  "table ip softwire {
-	map ranges {
-		typeof numgen inc mod \($n) : interval ip saddr . th sport
-		flags interval
-		elements = { \($r | join(", ")) }
-	}
 	map c2m {
 		type inet_service : inet_service
 		elements = { \($c2m | join(", ")) }
@@ -66,20 +65,29 @@ bijection() {
 		type inet_service : inet_service
 		elements = { \($m2c | join(", ")) }
 	}
+	map c2m_id {
+		typeof icmp id : icmp id
+		elements = { \($c2m | join(", ")) }
+	}
+	map m2c_id {
+		typeof icmp id : icmp id
+		elements = { \($m2c | join(", ")) }
+	}
 	chain srcnat {
 		type nat hook postrouting priority srcnat; policy accept;
-		oifname \"ce-wan\" meta l4proto { tcp, udp } snat ip to numgen random mod \($n) map @ranges
-		oifname \"ce-wan\" counter drop
+		oifname \"ce-wan\" meta l4proto { tcp, udp, icmp } snat ip to 192.0.2.18:1024-\(1023 + $len)
 	}
 	chain egress {
 		type filter hook postrouting priority srcnat + 5; policy accept;
 		oifname \"ce-wan\" tcp sport set tcp sport map @c2m
 		oifname \"ce-wan\" udp sport set udp sport map @c2m
+		oifname \"ce-wan\" icmp type echo-request icmp id set icmp id map @c2m_id
 	}
 	chain ingress {
 		type filter hook prerouting priority -250; policy accept;
 		iifname \"ce-wan\" ip daddr 192.0.2.18 tcp dport set tcp dport map @m2c
 		iifname \"ce-wan\" ip daddr 192.0.2.18 udp dport set udp dport map @m2c
+		iifname \"ce-wan\" ip daddr 192.0.2.18 icmp type echo-reply icmp id set icmp id map @m2c_id
 	}
 }"' "$LAB_TMP/ce.json"
 }
@@ -89,21 +97,22 @@ load_nat() {
 	q ce nft delete table ip seed 2>/dev/null || true
 	case $1 in
 	seed) seedgen "$LAB_TMP/ce.json" ce-wan ;;
-	blocks) "$SW" render --rule "$RULE" --prefix $PREFIX --tunnel ce-wan ;;
-	bij1) bijection 1 ;;
-	bij2) bijection 2 ;;
+	deck) "$SW" render --rule "$RULE" --prefix $PREFIX --tunnel ce-wan ;;
+	random) "$SW" render --rule "$RULE" --prefix $PREFIX --tunnel ce-wan |
+	    sed 's/snat ip to numgen inc/snat ip to numgen random/' ;;
+	bij) bijection ;;
 	esac >"$LAB_TMP/nat.nft"
 	q ce nft -f "$LAB_TMP/nat.nft"
 	q ce conntrack -F 2>/dev/null || true
 }
 
-# flows PROTO SRC N: start N flows from 10.0.1.SRC, held open in the
-# background; GOT is how many got through on the first try.
+# flows PROTO SRC N [DEST]: start N flows from 10.0.1.SRC, held open in
+# the background; GOT is how many got through on the first try.
 flows() {
-	ip netns exec "$NS_PREFIX-lan" $PEER flows "$1" "10.0.1.$2" $SERVER 7 \
-	    "$3" $WINDOW >"$LAB_TMP/got.$2" </dev/null &
+	ip netns exec "$NS_PREFIX-lan" $PEER flows "$1" "10.0.1.$2" \
+	    "${4:-$SERVER}" 7 "$3" $WINDOW >"$LAB_TMP/got.$2" </dev/null &
 	eval "HOLD_$2=$!"
-	wait_for 10 "flows from .$2" test -s "$LAB_TMP/got.$2"
+	wait_for 20 "flows from .$2" test -s "$LAB_TMP/got.$2"
 	GOT=$(cat "$LAB_TMP/got.$2")
 }
 release() {	# release SRC: end its flows and forget their NAT entries
@@ -112,9 +121,9 @@ release() {	# release SRC: end its flows and forget their NAT entries
 	q ce conntrack -D -s "10.0.1.$1" >/dev/null 2>&1 || true
 }
 
-line="nat: first-try flows to one server ip:port (240-port set):"
-for proto in udp tcp; do
-	for nat in seed blocks bij1 bij2; do
+line="nat: first-try flows to one server (240-port set):"
+for proto in udp tcp icmp; do
+	for nat in seed random deck bij; do
 		load_nat $nat
 		flows $proto 10 120
 		full=$GOT
@@ -133,6 +142,12 @@ for proto in udp tcp; do
 		release 11
 		line="$line $proto/$nat full $full/240 churn $churn/600 next $over/1;"
 	done
+done
+for nat in seed random deck bij; do
+	load_nat $nat
+	flows udp 10 720 "$SERVER:7,$SERVER:9,$SERVER:13"
+	release 10
+	line="$line udp/$nat x3 $GOT/720;"
 done
 exec 2>&3
 echo "$line"

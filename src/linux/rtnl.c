@@ -286,6 +286,7 @@ addr_change(struct nl *nl, bool add, const struct if_addr *a,
 struct route_dump {
 	struct saved_route *out;
 	size_t max, n;
+	bool overflow;
 };
 
 /* The attributes of a route that say where it goes and how it ranks. */
@@ -314,6 +315,7 @@ route_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (nlh == NULL) {
 		d->n = 0;
+		d->overflow = false;
 		return MNL_CB_OK;
 	}
 	rtm = mnl_nlmsg_get_payload(nlh);
@@ -326,8 +328,10 @@ route_cb(const struct nlmsghdr *nlh, void *data)
 	if (rtm->rtm_family != AF_INET || rtm->rtm_dst_len != 0 ||
 	    table != RT_TABLE_MAIN || rtm->rtm_type != RTN_UNICAST)
 		return MNL_CB_OK;
-	if (d->n == d->max)
-		return MNL_CB_ERROR;
+	if (d->n == d->max) {
+		d->overflow = true;
+		return MNL_CB_OK;
+	}
 	r = &d->out[d->n++];
 	memset(r, 0, sizeof(*r));
 	memcpy(r->msg, rtm, sizeof(*rtm));
@@ -353,13 +357,17 @@ route4_defaults(struct nl *nl, struct saved_route *out, size_t max,
 {
 	char buf[NL_BUFSIZE];
 	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_GETROUTE, 0);
-	struct route_dump d = { out, max, 0 };
+	struct route_dump d = { out, max, 0, false };
 	struct rtmsg *rtm;
 
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET;
 	if (nl_dump(nl, nlh, route_cb, &d, "listing IPv4 routes", err) == -1)
 		return -1;
+	if (d.overflow) {
+		err_set(err, "more than %zu IPv4 default routes", max);
+		return -1;
+	}
 	*n = d.n;
 	return 0;
 }

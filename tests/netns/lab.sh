@@ -136,6 +136,10 @@ for k in 1 2 3; do
 	    "$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$LAB_TMP/ping$k")" 5
 done
 
+say "ICMP errors from the internet reach the LAN host"
+check "lan1: port unreachable for UDP to a closed port" \
+    "$(q lan1 $PEER closed $SERVER 9999)" refused
+
 say "the server saw only the CEs' addresses and ports of their sets"
 # As [address, protocol, port]: TCP and UDP source ports, echo identifiers.
 { q inet nft -j list set inet observe seen

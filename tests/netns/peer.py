@@ -24,6 +24,9 @@ through, and hand-made ip4ip6 packets for the negative controls.
                                       TCP connections per second, WORKERS
                                       at a time (worker w to PORT + w), each
                                       closed with a reset
+  peer.py closed HOST PORT            one UDP datagram to a closed port;
+                                      prints "refused" when the ICMP error
+                                      came back, "silence" when it did not
   peer.py probe HOST PORT SPORT       one UDP datagram from SPORT; prints
                                       "reply" or "silence" after 1 s
   peer.py craft SRC6 DST6 SRC4 DST4 SPORT DPORT
@@ -194,6 +197,20 @@ def cps(host, port, workers, seconds):
     print(round(sum(counts) / seconds))
 
 
+def closed(host, port):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(2)
+        s.connect((host, port))
+        s.send(b"anyone?")
+        try:
+            s.recv(64)
+            print("reply")
+        except ConnectionRefusedError:
+            print("refused")
+        except OSError:
+            print("silence")
+
+
 def probe(host, port, sport):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("0.0.0.0", sport))
@@ -245,6 +262,8 @@ def main(argv):
               float(args[5]), int(args[6]) if len(args) > 6 else 1)
     elif cmd == "cps":
         cps(args[0], int(args[1]), int(args[2]), float(args[3]))
+    elif cmd == "closed":
+        closed(args[0], int(args[1]))
     elif cmd == "probe":
         probe(args[0], int(args[1]), int(args[2]))
     elif cmd == "craft":

@@ -166,6 +166,8 @@ check "TCP connections echoed" "$(q lan1 $PEER tcp $SERVER 7 $FLOWS)" $FLOWS
 check "UDP exchanges echoed" "$(q lan1 $PEER udp $SERVER 7 $FLOWS)" $FLOWS
 check "pings answered" "$(q lan1 ping -q -c 5 -i 0.2 -W 2 $SERVER |
     sed -n 's/.* \([0-9]*\) received.*/\1/p')" 5
+check "an ICMP error from the internet reaches the LAN host" \
+    "$(q lan1 $PEER closed $SERVER 9999)" refused
 q inet nft -j list set inet observe seen | jq -c '[.nftables[] | .set? //
     empty | .elem[]? | .concat]' >"$LAB_TMP/seen.json"
 check "the server saw only the line's address and ports of its set" \
