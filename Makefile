@@ -127,6 +127,8 @@ bench: $(B)/softwire $(B)/softwire-br
 	  $(B)/softwire-br userspace kernel' 2>/dev/null
 	@sh tests/vm/run.sh sh -c 'sh tests/vm/modules.sh && \
 	  sh bench/ruleset.sh $(B)/softwire' 2>/dev/null
+	@sh tests/vm/run.sh sh -c 'sh tests/vm/modules.sh && \
+	  sh bench/prefix.sh $(B)/softwire $(B)/softwire-br' 2>/dev/null
 
 # libFuzzer harnesses (clang, ASan + UBSan).  fuzz-check runs each for a
 # bounded number of inputs; a crash or a failed invariant fails it.

@@ -63,11 +63,12 @@ up_undo_push(struct up_run *r, const struct undo *u)
 	r->undo[r->nundo++] = *u;
 }
 
-/* Put back everything this run changed, newest first. */
-static void
+/* Put back everything this run changed, newest first; what failed. */
+static unsigned
 up_rollback(struct up_run *r)
 {
 	struct sw_err err;
+	unsigned failed = 0;
 	int rc;
 
 	while (r->nundo > 0) {
@@ -97,13 +98,17 @@ up_rollback(struct up_run *r)
 		case U_NFT:
 			rc = nft_apply(u->nft, false, &err);
 			free(u->nft);
+			u->nft = NULL;
 			break;
 		default:
 			rc = 0;
 		}
-		if (rc == -1)
+		if (rc == -1) {
 			log_warnx("undoing: %s", err.msg);
+			failed++;
+		}
 	}
+	return failed;
 }
 
 static bool
@@ -393,8 +398,10 @@ cmd_up(int argc, char **argv)
 		goto out;
 	if (up_apply(&r) == -1 || up_probe(&r) == -1 ||
 	    line_state_save(r.o, &r.st) == -1) {
-		up_rollback(&r);
-		log_warnx("nothing was changed");
+		if (up_rollback(&r) == 0)
+			log_warnx("nothing was changed");
+		else
+			log_warnx("not everything could be undone: see above");
 		rc = EXIT_FAIL;
 		goto out;
 	}

@@ -40,6 +40,10 @@ updown_start(struct up_run *r, enum line_cmd cmd, const char *usage,
 void
 updown_end(struct up_run *r)
 {
+	size_t i;
+
+	for (i = 0; i < r->nundo; i++)
+		free(r->undo[i].nft);
 	nl_close(&r->rt);
 	line_free(r->o);
 }

@@ -27,6 +27,12 @@ through, and hand-made ip4ip6 packets for the negative controls.
   peer.py closed HOST PORT            one UDP datagram to a closed port;
                                       prints "refused" when the ICMP error
                                       came back, "silence" when it did not
+  peer.py until HOST PORT SECONDS [GO]
+                                      a TCP connection started every 10 ms
+                                      until one completes; prints the
+                                      wall-clock time that one started;
+                                      with GO, starts when file GO exists
+                                      (GO.ready says it is waiting)
   peer.py probe HOST PORT SPORT       one UDP datagram from SPORT; prints
                                       "reply" or "silence" after 1 s
   peer.py craft SRC6 DST6 SRC4 DST4 SPORT DPORT
@@ -211,6 +217,32 @@ def closed(host, port):
             print("silence")
 
 
+def until(host, port, seconds, go=None):
+    import os
+    import selectors
+    if go:  # started ahead: say so, then wait for the go file
+        open(go + ".ready", "w").close()
+        while not os.path.exists(go):
+            time.sleep(0.001)
+    # A new connection every 10 ms until one completes: prints when that
+    # one was started (within 10 ms of the path working both ways).
+    sel = selectors.DefaultSelector()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setblocking(False)
+        s.connect_ex((host, port))
+        sel.register(s, selectors.EVENT_WRITE, time.time())
+        for key, _ in sel.select(0.01):
+            if key.fileobj.getsockopt(socket.SOL_SOCKET,
+                                      socket.SO_ERROR) == 0:
+                print("%.6f" % key.data)
+                return
+            sel.unregister(key.fileobj)
+            key.fileobj.close()
+    print("never")
+
+
 def probe(host, port, sport):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("0.0.0.0", sport))
@@ -264,6 +296,8 @@ def main(argv):
         cps(args[0], int(args[1]), int(args[2]), float(args[3]))
     elif cmd == "closed":
         closed(args[0], int(args[1]))
+    elif cmd == "until":
+        until(args[0], int(args[1]), float(args[2]), *args[3:4])
     elif cmd == "probe":
         probe(args[0], int(args[1]), int(args[2]))
     elif cmd == "craft":

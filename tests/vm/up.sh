@@ -273,4 +273,44 @@ check "show after down" "$(show .up)" false
 q ce1 "$SW" down --state-dir "$STATE" >"$LAB_TMP/out"
 check "down again: nothing to do" "$(grep -c 'nothing to do' "$LAB_TMP/out")" 1
 
+say "the WAN port bridged with the LAN: the CE address on the bridge"
+#   lan2 --- [ce2-lan  br0  ce2-wan] --- isp
+# LAN hosts get IPv6 straight from the line; IPv4 and ARP must stay off
+# the WAN port.  Someone on the line's segment has an address in the
+# LAN's subnet: without the guard the LAN reaches it over the bridge.
+mkns ce2 lan2
+link isp isp-ce2 ce2 ce2-wan
+link ce2 ce2-lan lan2 lan2-ce
+n ce2 ip link add br0 type bridge
+n ce2 ip link set ce2-wan master br0
+n ce2 ip link set ce2-lan master br0
+n ce2 ip link set br0 up
+n isp ip -6 addr add fd00:2::1/64 dev isp-ce2 nodad
+n ce2 ip -6 addr add fd00:2::2/64 dev br0 nodad
+n ce2 ip -6 route add default via fd00:2::1
+n isp ip -6 route add 2001:db8:13:3400::/56 via fd00:2::2
+n ce2 ip -6 addr add 2001:db8:13:3400::2/64 dev br0 nodad
+n ce2 ip addr add 10.0.2.1/24 dev br0
+n lan2 ip addr add 10.0.2.2/24 dev lan2-ce
+n lan2 ip route add default via 10.0.2.1
+n isp ip addr add 10.0.2.77/24 dev isp-ce2
+reach() { q lan2 ping -c 1 -W 1 10.0.2.77 >/dev/null 2>&1 && echo yes || echo no; }
+check "before up: IPv4 crosses the bridge to the line" "$(reach)" yes
+STATE2="$LAB_TMP/state2"
+q ce2 $SW up --rule "$RULE" --iid draft --state-dir "$STATE2" --wan br0 \
+    --wan-port ce2-wan >/dev/null
+"$SW" calc --json --iid draft --rule "$RULE" 2001:db8:13:3400::/56 >"$LAB_TMP/m3.json"
+check "the CE address is on the bridge" \
+    "$(q ce2 ip -6 addr show dev br0 | grep -c "$(jq -r .ce_ipv6 "$LAB_TMP/m3.json")/128")" 1
+check "TCP from the bridged LAN" "$(q lan2 $PEER tcp $SERVER 7 5)" 5
+q lan2 ip neigh flush all
+q isp ip neigh flush dev isp-ce2
+check "with softwire up: IPv4 and ARP stay off the WAN port" "$(reach)" no
+check "the bridge guard counted them" "$(q ce2 nft -j list table bridge \
+    softwire | jq '[.. | .counter? // empty | .packets] | add > 0')" true
+q ce2 "$SW" down --state-dir "$STATE2" >/dev/null
+check "after down: no bridge table" \
+    "$(q ce2 nft list tables | grep -c 'bridge softwire' || true)" 0
+check "after down: IPv4 crosses again (negative control)" "$(reach)" yes
+
 finish
