@@ -216,9 +216,16 @@ show_json(const struct show *s)
 		json_str(&j, "prefix", prefix6_format(&st->prefix, buf));
 		json_bool(&j, "prefix_current", s->current);
 		json_str(&j, "ipv4", prefix4_format(&st->ipv4, buf));
-		json_uint(&j, "psid_offset", st->ports.offset);
+		/* As calc: no sharing has no PSID and no offset. */
+		if (st->ports.psid_len > 0)
+			json_uint(&j, "psid_offset", st->ports.offset);
+		else
+			json_null(&j, "psid_offset");
 		json_uint(&j, "psid_len", st->ports.psid_len);
-		json_uint(&j, "psid", st->ports.psid);
+		if (st->ports.psid_len > 0)
+			json_uint(&j, "psid", st->ports.psid);
+		else
+			json_null(&j, "psid");
 		json_uint(&j, "ports", portset_count(&st->ports));
 		json_str(&j, "ce_ipv6", addr6_format(&st->ce, buf));
 		json_str(&j, "br", s->tun.has_tnl ?
@@ -243,9 +250,13 @@ show_text(const struct show *s)
 	printf("%s: up\n  prefix   %s on %s%s\n", st->tunnel,
 	    prefix6_format(&st->prefix, buf), st->wan, s->current ? "" :
 	    " (the WAN has no address in it now: run softwire up)");
-	printf("  IPv4     %s, %u ports (PSID %u of %u bits, offset %u)\n",
-	    prefix4_format(&st->ipv4, buf), total, st->ports.psid,
-	    st->ports.psid_len, st->ports.offset);
+	if (st->ports.psid_len > 0)
+		printf("  IPv4     %s, %u ports (PSID %u of %u bits, offset "
+		    "%u)\n", prefix4_format(&st->ipv4, buf), total,
+		    st->ports.psid, st->ports.psid_len, st->ports.offset);
+	else
+		printf("  IPv4     %s, every port (not shared)\n",
+		    prefix4_format(&st->ipv4, buf));
 	printf("  CE       %s\n", addr6_format(&st->ce, buf));
 	if (s->tun_there && l->has_tnl)
 		printf("  BR       %s\n", addr6_format(&l->tnl.remote, buf));

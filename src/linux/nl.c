@@ -101,7 +101,7 @@ nl_recv(struct nl *nl, unsigned seq, mnl_cb_t cb, void *data,
 	for (;;) {
 		const struct nlmsghdr *h = (const void *)buf;
 		ssize_t n = mnl_socket_recvfrom(nl->sk, buf, sizeof(buf));
-		size_t len;
+		int len;
 
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -111,8 +111,8 @@ nl_recv(struct nl *nl, unsigned seq, mnl_cb_t cb, void *data,
 			err_set(err, "%s: netlink: %s", what, strerror(errno));
 			return -1;
 		}
-		for (len = (size_t)n; mnl_nlmsg_ok(h, (int)len);
-		    h = mnl_nlmsg_next(h, (int *)&len)) {
+		for (len = (int)n; mnl_nlmsg_ok(h, len);
+		    h = mnl_nlmsg_next(h, &len)) {
 			if (h->nlmsg_seq != seq || h->nlmsg_pid != nl->portid)
 				continue;	/* a stale reply */
 			if (h->nlmsg_flags & NLM_F_DUMP_INTR)
