@@ -88,6 +88,14 @@ down_routes(struct up_run *r)
 		}
 		if (route_saved_apply(&r->rt, true, &sr, &err) == -1 &&
 		    errno != EEXIST) {
+			/*
+			 * Its device or gateway is gone: no retry can bring
+			 * it back, so down goes on without it.
+			 */
+			if (errno == ENODEV || errno == ENETUNREACH) {
+				log_warnx("%s: not restored", err.msg);
+				continue;
+			}
 			log_warnx("%s", err.msg);
 			rc = -1;
 			continue;

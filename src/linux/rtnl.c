@@ -435,10 +435,13 @@ route_describe(const struct saved_route *r, char *buf, size_t size)
 				sbuf_printf(&b, " via %s", s);
 			break;
 		case RTA_OIF:
-			if (mnl_attr_get_payload_len(a) == 4)
-				sbuf_printf(&b, " dev %s", if_indextoname(
-				    mnl_attr_get_u32(a), dev) != NULL ? dev :
-				    "?");
+			if (mnl_attr_get_payload_len(a) != 4)
+				break;
+			if (if_indextoname(mnl_attr_get_u32(a), dev) != NULL)
+				sbuf_printf(&b, " dev %s", dev);
+			else
+				sbuf_printf(&b, " dev #%u (gone)",
+				    mnl_attr_get_u32(a));
 			break;
 		case RTA_PRIORITY:
 			if (mnl_attr_get_payload_len(a) == 4)

@@ -4,7 +4,8 @@
 # kernel's modules (tests/vm/run.sh mounts them).
 set -eu
 [ "${SOFTWIRE_VM:-}" = 1 ] || { echo "run me under tests/vm/run.sh" >&2; exit 2; }
-for m in ip6_tunnel veth tun nf_tables nf_conntrack nf_nat nft_chain_nat \
-    nft_nat nft_numgen nft_ct nf_conntrack_netlink bridge nft_meta_bridge; do
+for m in ip6_tunnel veth tun bridge dummy nf_tables nf_conntrack nf_nat \
+    nft_chain_nat nft_nat nft_numgen nft_ct nf_conntrack_netlink \
+    nft_meta_bridge; do
 	modprobe -d "$SOFTWIRE_MODULES" -S "$SOFTWIRE_KVER" "$m"
 done
