@@ -311,13 +311,72 @@ line_scan(struct line_opts *o, struct nl *nl, uint32_t index,
 	return 0;
 }
 
+/* Do candidates [0, n) all have the same mapping? */
+static bool
+line_one_mapping(const struct line_cand *c, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (memcmp(&c[i].map.ce, &c[0].map.ce, sizeof(c[0].map.ce)))
+			return false;
+	return true;
+}
+
+/* The device the IPv6 default route leaves by, 0 when there is none. */
+static uint32_t
+line_default_oif(struct nl *nl)
+{
+	struct sw_err err;
+	uint32_t oif;
+
+	return route6_default_oif(nl, &oif, &err) == 0 ? oif : 0;
+}
+
+/*
+ * Several interfaces have addresses a rule covers (the WAN, and LANs
+ * numbered from the delegated prefix, maybe still from an old one): the
+ * WAN is the one the IPv6 default route leaves by.
+ */
+static int
+line_pick_wan(struct line_opts *o, struct nl *nl, struct line_cand *c,
+    size_t n)
+{
+	uint32_t oif = line_default_oif(nl);
+	char list[320];
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (c[i].index == oif)
+			c[k++] = c[i];
+	if (k == 0) {
+		line_list_cands(c, n, list, sizeof(list));
+		log_warnx("addresses of a MAP-E line on several interfaces, "
+		    "none of them the IPv6 default route's: %s; say which is "
+		    "the WAN with --wan", list);
+		return EXIT_USAGE;
+	}
+	if (!line_one_mapping(c, k)) {
+		line_list_cands(c, k, list, sizeof(list));
+		log_warnx("more than one line: %s; choose with --prefix",
+		    list);
+		return EXIT_USAGE;
+	}
+	o->plan.map = c[0].map;
+	if (if_indextoname(c[0].index, o->plan.wan) == NULL) {
+		log_warn("interface %u", c[0].index);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
 /* The WAN's mapping from its addresses. */
 static int
 line_from_wan(struct line_opts *o, struct nl *nl, uint32_t wan_index)
 {
 	struct line_cand c[LINE_CANDS];
 	char list[320];
-	size_t n;
+	size_t i, n;
 	int rc;
 
 	if ((rc = line_scan(o, nl, wan_index, c, &n)) != 0)
@@ -333,10 +392,14 @@ line_from_wan(struct line_opts *o, struct nl *nl, uint32_t wan_index)
 			    "or give the line's prefix with --prefix");
 		return EXIT_FAIL;
 	}
-	if (n > 1) {
+	for (i = 1; i < n && c[i].index == c[0].index; i++)
+		;
+	if (i < n)		/* several interfaces */
+		return line_pick_wan(o, nl, c, n);
+	if (!line_one_mapping(c, n)) {
 		line_list_cands(c, n, list, sizeof(list));
-		log_warnx("more than one line: %s; choose with %s", list,
-		    wan_index != 0 ? "--prefix" : "--wan or --prefix");
+		log_warnx("more than one line: %s; choose with --prefix",
+		    list);
 		return EXIT_USAGE;
 	}
 	o->plan.map = c[0].map;
@@ -347,27 +410,55 @@ line_from_wan(struct line_opts *o, struct nl *nl, uint32_t wan_index)
 	return 0;
 }
 
-/* With --prefix and no --wan: the interface with an address in it. */
+/*
+ * With --prefix and no --wan: the interface with an address in it (the
+ * one the IPv6 default route leaves by, if several have one).
+ */
 static int
 line_wan_of_prefix(struct line_opts *o, struct nl *nl)
 {
 	static struct if_addr addrs[ADDR_LIST_MAX];
+	uint32_t index[LINE_CANDS];
 	char pfx[PREFIX6_STRLEN];
 	struct sw_err err;
-	size_t i, n;
+	size_t i, j, n, k = 0;
+	uint32_t oif;
+	int w;
 
 	if (addr_list(nl, AF_INET6, 0, addrs, ADDR_LIST_MAX, &n, &err) == -1) {
 		log_warnx("%s", err.msg);
 		return EXIT_FAIL;
 	}
-	for (i = 0; i < n; i++)
-		if (addrs[i].scope == RT_SCOPE_UNIVERSE &&
-		    prefix6_contains(&o->plan.map.eu_prefix, &addrs[i].a6) &&
-		    if_indextoname(addrs[i].index, o->plan.wan) != NULL)
-			return 0;
-	log_warnx("no interface has an address in %s: say which is the WAN "
-	    "with --wan", prefix6_format(&o->plan.map.eu_prefix, pfx));
-	return EXIT_USAGE;
+	for (i = 0; i < n && k < LINE_CANDS; i++) {
+		if (addrs[i].scope != RT_SCOPE_UNIVERSE ||
+		    !prefix6_contains(&o->plan.map.eu_prefix, &addrs[i].a6))
+			continue;
+		for (j = 0; j < k && index[j] != addrs[i].index; j++)
+			;
+		if (j == k)
+			index[k++] = addrs[i].index;
+	}
+	prefix6_format(&o->plan.map.eu_prefix, pfx);
+	if (k == 0) {
+		log_warnx("no interface has an address in %s: say which is "
+		    "the WAN with --wan", pfx);
+		return EXIT_USAGE;
+	}
+	oif = k == 1 ? index[0] : line_default_oif(nl);
+	for (w = -1, j = 0; w == -1 && j < k; j++)
+		if (index[j] == oif)
+			w = (int)j;
+	if (w == -1) {
+		log_warnx("several interfaces have an address in %s and the "
+		    "IPv6 default route leaves by none of them: say which is "
+		    "the WAN with --wan", pfx);
+		return EXIT_USAGE;
+	}
+	if (if_indextoname(index[w], o->plan.wan) == NULL) {
+		log_warn("interface %u", index[w]);
+		return EXIT_FAIL;
+	}
+	return 0;
 }
 
 int

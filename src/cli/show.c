@@ -100,9 +100,9 @@ show_ct_cb(const struct ct_entry *e, void *data)
 		u->nhosts = u->more_hosts = u->outside = 0;
 		return;
 	}
+	/* Outward on the line's address: from the LAN, or the CE's own. */
 	if ((p = show_proto(e->reply.proto)) == -1 ||
-	    !prefix4_contains(&u->st->ipv4, ntohl(e->reply.dst)) ||
-	    e->orig.src == e->reply.dst)
+	    !prefix4_contains(&u->st->ipv4, ntohl(e->reply.dst)))
 		return;
 	port = e->reply.dport;
 	u->conns[p]++;

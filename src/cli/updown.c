@@ -316,18 +316,19 @@ static void
 ct_flush_cb(const struct ct_entry *e, void *data)
 {
 	struct ct_flush *f = data;
-	bool snat, dnat;
+	bool out, in;
 
 	if (e == NULL) {
 		f->n = 0;
 		return;
 	}
-	/* NATed here: on the shared address after SNAT, or a forward. */
-	snat = e->orig.src != e->reply.dst &&
-	    ct_stale(f, e->reply.dst, e->reply.dport);
-	dnat = e->orig.dst != e->reply.src &&
-	    ct_stale(f, e->orig.dst, e->orig.dport);
-	if (!snat && !dnat)
+	/*
+	 * On the line's address: outward after SNAT (from the LAN or the CE
+	 * itself), or inward to it (a forward, a service of the CE).
+	 */
+	out = ct_stale(f, e->reply.dst, e->reply.dport);
+	in = ct_stale(f, e->orig.dst, e->orig.dport);
+	if (!out && !in)
 		return;
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 256;

@@ -86,8 +86,13 @@ probe_br(const struct in6_addr *ce, const struct in6_addr *br,
 		h.icmp6_id = htons(id);
 		h.icmp6_seq = htons((uint16_t)i);
 		/* The kernel fills in the ICMPv6 checksum on raw sockets. */
-		(void)sendto(fd, &h, sizeof(h), 0, (struct sockaddr *)&to,
-		    sizeof(to));
+		if (sendto(fd, &h, sizeof(h), 0, (struct sockaddr *)&to,
+		    sizeof(to)) == -1) {
+			err_set(err, "cannot send ICMPv6 echo: %s",
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
 		for (uint64_t t = now_ms(); t < end; t = now_ms()) {
 			if (poll(&pfd, 1, (int)(end - t)) == 1 &&
 			    probe_reply(fd, br, id)) {

@@ -284,6 +284,7 @@ addr_change(struct nl *nl, bool add, const struct if_addr *a,
 }
 
 struct route_dump {
+	int family;
 	struct saved_route *out;
 	size_t max, n;
 	bool overflow;
@@ -325,7 +326,7 @@ route_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	table = attr_ok(tb.tb[RTA_TABLE], 4) ?
 	    mnl_attr_get_u32(tb.tb[RTA_TABLE]) : rtm->rtm_table;
-	if (rtm->rtm_family != AF_INET || rtm->rtm_dst_len != 0 ||
+	if (rtm->rtm_family != d->family || rtm->rtm_dst_len != 0 ||
 	    table != RT_TABLE_MAIN || rtm->rtm_type != RTN_UNICAST)
 		return MNL_CB_OK;
 	if (d->n == d->max) {
@@ -351,24 +352,47 @@ route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+static int
+route_defaults(struct nl *nl, int family, struct saved_route *out,
+    size_t max, size_t *n, struct sw_err *err)
+{
+	char buf[NL_BUFSIZE];
+	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_GETROUTE, 0);
+	struct route_dump d = { family, out, max, 0, false };
+	struct rtmsg *rtm;
+
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (uint8_t)family;
+	if (nl_dump(nl, nlh, route_cb, &d, family == AF_INET ?
+	    "listing IPv4 routes" : "listing IPv6 routes", err) == -1)
+		return -1;
+	if (d.overflow) {
+		err_set(err, "more than %zu IPv%c default routes", max,
+		    family == AF_INET ? '4' : '6');
+		return -1;
+	}
+	*n = d.n;
+	return 0;
+}
+
 int
 route4_defaults(struct nl *nl, struct saved_route *out, size_t max,
     size_t *n, struct sw_err *err)
 {
-	char buf[NL_BUFSIZE];
-	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_GETROUTE, 0);
-	struct route_dump d = { out, max, 0, false };
-	struct rtmsg *rtm;
+	return route_defaults(nl, AF_INET, out, max, n, err);
+}
 
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
-	if (nl_dump(nl, nlh, route_cb, &d, "listing IPv4 routes", err) == -1)
+int
+route6_default_oif(struct nl *nl, uint32_t *oif, struct sw_err *err)
+{
+	struct saved_route r[ROUTE_SAVE_MAX];
+	size_t i, n;
+
+	*oif = 0;
+	if (route_defaults(nl, AF_INET6, r, ROUTE_SAVE_MAX, &n, err) == -1)
 		return -1;
-	if (d.overflow) {
-		err_set(err, "more than %zu IPv4 default routes", max);
-		return -1;
-	}
-	*n = d.n;
+	for (i = 0; i < n && *oif == 0; i++)
+		*oif = r[i].oif;
 	return 0;
 }
 

@@ -77,6 +77,8 @@ struct saved_route {
 /* The IPv4 default routes of the main table. */
 int route4_defaults(struct nl *nl, struct saved_route *out, size_t max,
     size_t *n, struct sw_err *err);
+/* The device of the main table's IPv6 default route (0: none). */
+int route6_default_oif(struct nl *nl, uint32_t *oif, struct sw_err *err);
 /* Put back (add) or remove a saved route. */
 int route_saved_apply(struct nl *nl, bool add, const struct saved_route *r,
     struct sw_err *err);

@@ -50,6 +50,9 @@ for p in 2001:db8:12:3400::/56 2001:db8:12:3500::/56; do
 	n isp ip -6 route add $p via fd00:1::2
 done
 n ce1 ip -6 addr add 2001:db8:12:3400::2/64 dev ce1-wan nodad
+# The LAN is numbered from the delegated prefix too: up must still take
+# the WAN, the interface of the IPv6 default route.
+n ce1 ip -6 addr add 2001:db8:12:3401::1/64 dev ce1-lan nodad
 n ce1 ip addr add 10.0.1.1/24 dev ce1-lan
 n lan1 ip addr add 10.0.1.2/24 dev lan1-ce
 n lan1 ip route add default via 10.0.1.1
@@ -234,7 +237,10 @@ wait_for 10 "held connections" test -s "$LAB_TMP/hold.log"
 check "connections held open" "$(cat "$LAB_TMP/hold.log")" 5
 n ce1 ip -6 addr del 2001:db8:12:3400::2/64 dev ce1-wan
 n ce1 ip -6 addr add 2001:db8:12:3500::2/64 dev ce1-wan nodad
+# The LAN is renumbered after the WAN: up runs in between.
 q ce1 $UP --replace-default --lan ce1-lan >"$LAB_TMP/out"
+n ce1 ip -6 addr del 2001:db8:12:3401::1/64 dev ce1-lan
+n ce1 ip -6 addr add 2001:db8:12:3501::1/64 dev ce1-lan nodad
 cat "$LAB_TMP/out"
 "$SW" calc --json --iid draft --rule "$RULE" 2001:db8:12:3500::/56 >"$LAB_TMP/m2.json"
 check "new mapping: tunnel local" \
@@ -258,6 +264,8 @@ check "BR: still only the one control" "$(brstat '[.drops[]] | add')" 1
 say "back to the first prefix, then down"
 n ce1 ip -6 addr del 2001:db8:12:3500::2/64 dev ce1-wan
 n ce1 ip -6 addr add 2001:db8:12:3400::2/64 dev ce1-wan nodad
+n ce1 ip -6 addr del 2001:db8:12:3501::1/64 dev ce1-lan
+n ce1 ip -6 addr add 2001:db8:12:3401::1/64 dev ce1-lan nodad
 q ce1 $UP --replace-default --lan ce1-lan >/dev/null
 check "TCP after moving back" "$(q lan1 $PEER tcp $SERVER 7 5)" 5
 q ce1 "$SW" down --state-dir "$STATE" >"$LAB_TMP/out"
@@ -294,7 +302,13 @@ n ce2 ip addr add 10.0.2.1/24 dev br0
 n lan2 ip addr add 10.0.2.2/24 dev lan2-ce
 n lan2 ip route add default via 10.0.2.1
 n isp ip addr add 10.0.2.77/24 dev isp-ce2
-reach() { q lan2 ping -c 1 -W 1 10.0.2.77 >/dev/null 2>&1 && echo yes || echo no; }
+# Fresh neighbour tables each time: a failed ARP is not remembered.
+reach() {
+	q lan2 ip neigh flush all
+	q isp ip neigh flush dev isp-ce2
+	q lan2 ping -c 2 -i 0.5 -W 2 10.0.2.77 >/dev/null 2>&1 && echo yes ||
+	    echo no
+}
 check "before up: IPv4 crosses the bridge to the line" "$(reach)" yes
 # A default route through a device that will be gone by down.
 n ce2 ip link add dum0 type dummy
@@ -307,8 +321,6 @@ q ce2 $SW up --rule "$RULE" --iid draft --state-dir "$STATE2" --wan br0 \
 check "the CE address is on the bridge" \
     "$(q ce2 ip -6 addr show dev br0 | grep -c "$(jq -r .ce_ipv6 "$LAB_TMP/m3.json")/128")" 1
 check "TCP from the bridged LAN" "$(q lan2 $PEER tcp $SERVER 7 5)" 5
-q lan2 ip neigh flush all
-q isp ip neigh flush dev isp-ce2
 check "with softwire up: IPv4 and ARP stay off the WAN port" "$(reach)" no
 check "the bridge guard counted them" "$(q ce2 nft -j list table bridge \
     softwire | jq '[.. | .counter? // empty | .packets] | add > 0')" true
