@@ -51,7 +51,8 @@ static const char up_usage[] =
 "  --rule, --dhcp6-mape, --dhcp6-lw, --iid   as in softwire calc\n"
 "  -h, --help         this text\n"
 "\n"
-"Exit status: 0 up, 1 failed (nothing changed), 2 bad usage or input.\n";
+"Exit status: 0 up, 1 failed (what this run changed is undone), 2 bad\n"
+"usage or input.\n";
 
 /* The text of softwire's nftables changes; static: it can be large. */
 static char up_nft_text[131072];
