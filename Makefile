@@ -119,8 +119,15 @@ e2e-vm: $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/vm/up.sh $(B)/softwire $(B)/softwire-br
 
 # Benchmarks: one summary line each, ratios measured in the same run.
-bench: $(B)/softwire $(B)/softwire-br
+# The connection-rate client of bench/ruleset.sh.
+$(B)/bench-cps: bench/cps.c
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(SW_CFLAGS) $(CFLAGS) -o $@ $<
+
+bench: $(B)/softwire $(B)/softwire-br $(B)/bench-cps
 	@sh bench/nat.sh $(B)/softwire
+	@sh bench/nftcost.sh $(B)/softwire $(B)/bench-cps
 	@sh bench/datapath.sh $(B)/softwire $(B)/softwire-br userspace
 	@sh tests/vm/run.sh sh -c 'sh tests/vm/modules.sh && \
 	  BENCH_PEER=kernel sh bench/datapath.sh $(B)/softwire \

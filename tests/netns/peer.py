@@ -5,6 +5,9 @@ through, and hand-made ip4ip6 packets for the negative controls.
 
   peer.py serve PORT [ADDR]           TCP and UDP echo on PORT (of ADDR: UDP
                                       replies from it) until killed
+  peer.py listen PORT N               listen on PORT .. PORT + N - 1, never
+                                      accepting (the kernel completes the
+                                      handshakes) until killed
   peer.py tcp HOST PORT N             N TCP connections in turn; prints how
                                       many echoed
   peer.py udp HOST PORT N [SIZE]      N UDP exchanges, each from a new socket,
@@ -70,6 +73,18 @@ def serve(port, addr="0.0.0.0"):
     while True:
         d, a = us.recvfrom(4096)
         us.sendto(d, a)
+
+
+def listen(port, n):
+    socks = []
+    for p in range(port, port + n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("0.0.0.0", p))
+        s.listen(4096)
+        socks.append(s)
+    print("listening", flush=True)
+    time.sleep(1e9)
 
 
 def tcp(host, port, n):
@@ -282,6 +297,8 @@ def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "serve":
         serve(int(args[0]), *args[1:2])
+    elif cmd == "listen":
+        listen(int(args[0]), int(args[1]))
     elif cmd == "tcp":
         tcp(args[0], int(args[1]), int(args[2]))
     elif cmd == "udp":
