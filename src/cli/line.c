@@ -492,74 +492,59 @@ line_resolve(struct line_opts *o, struct nl *nl)
 	}
 }
 
+/* DIR/TUNNEL.EXT: what up keeps about a tunnel. */
 static void
-line_state_path(const struct line_opts *o, char *buf, size_t size,
-    const char *suffix)
+line_path(const struct line_opts *o, char *buf, size_t size, const char *ext)
 {
-	snprintf(buf, size, "%s/%s.state%s", o->state_dir, o->plan.tunnel,
-	    suffix);
+	snprintf(buf, size, "%s/%s.%s", o->state_dir, o->plan.tunnel, ext);
 }
 
-int
-line_state_load(const struct line_opts *o, struct sw_state *st)
+/* 0 with the text in buf, 1 when there is no such file, -1 after a message. */
+static int
+line_file_read(const struct line_opts *o, const char *ext, char *buf,
+    size_t size)
 {
-	char path[4096], text[8192];
-	struct sw_err err;
+	char path[4096];
+	size_t len = 0;
 	ssize_t n;
 	int fd;
 
-	line_state_path(o, path, sizeof(path), "");
+	line_path(o, path, sizeof(path), ext);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return 1;
 		log_warn("%s", path);
 		return -1;
 	}
-	n = read(fd, text, sizeof(text) - 1);
+	while (len < size - 1 &&
+	    (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += (size_t)n;
 	close(fd);
-	if (n == -1) {
-		log_warn("%s", path);
-		return -1;
-	}
-	text[n] = '\0';
-	if ((size_t)n == sizeof(text) - 1 || strlen(text) != (size_t)n) {
-		log_warnx("%s: not a softwire state file", path);
-		return -1;
-	}
-	if (state_parse(text, st, &err) == -1) {
-		log_warnx("%s: %s", path, err.msg);
-		return -1;
-	}
-	if (strcmp(st->tunnel, o->plan.tunnel) != 0) {
-		log_warnx("%s is about tunnel %s", path, st->tunnel);
+	buf[len] = '\0';
+	if (len == size - 1 || strlen(buf) != len) {
+		log_warnx("%s: not written by softwire up (too long, or "
+		    "binary)", path);
 		return -1;
 	}
 	return 0;
 }
 
-/* Written beside and renamed: a crash leaves the old state or the new. */
-int
-line_state_save(const struct line_opts *o, const struct sw_state *st)
+/* Written beside and renamed: a crash leaves the old file or the new. */
+static int
+line_file_write(const struct line_opts *o, const char *ext, const char *text)
 {
-	char path[4096], tmp[4096], text[8192];
-	struct sbuf b;
-	size_t len;
+	char path[4096], tmp[4096], ext_new[32];
+	size_t len = strlen(text);
 	bool ok;
 	int fd;
 
-	sbuf_init(&b, text, sizeof(text));
-	state_format(st, &b);
-	if (b.overflow) {
-		log_warnx("the state is longer than %zu bytes", sizeof(text));
-		return -1;
-	}
 	if (mkdir(o->state_dir, 0755) == -1 && errno != EEXIST) {
 		log_warn("%s", o->state_dir);
 		return -1;
 	}
-	line_state_path(o, path, sizeof(path), "");
-	line_state_path(o, tmp, sizeof(tmp), ".new");
-	len = strlen(text);
+	line_path(o, path, sizeof(path), ext);
+	snprintf(ext_new, sizeof(ext_new), "%s.new", ext);
+	line_path(o, tmp, sizeof(tmp), ext_new);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0644)) == -1) {
 		log_warn("%s", tmp);
@@ -576,15 +561,77 @@ line_state_save(const struct line_opts *o, const struct sw_state *st)
 	return 0;
 }
 
-int
-line_state_remove(const struct line_opts *o)
+static int
+line_file_remove(const struct line_opts *o, const char *ext)
 {
 	char path[4096];
 
-	line_state_path(o, path, sizeof(path), "");
+	line_path(o, path, sizeof(path), ext);
 	if (unlink(path) == -1 && errno != ENOENT) {
 		log_warn("%s", path);
 		return -1;
 	}
 	return 0;
+}
+
+int
+line_state_load(const struct line_opts *o, struct sw_state *st)
+{
+	char text[8192], path[4096];
+	struct sw_err err;
+	int rc;
+
+	if ((rc = line_file_read(o, "state", text, sizeof(text))) != 0)
+		return rc;
+	line_path(o, path, sizeof(path), "state");
+	if (state_parse(text, st, &err) == -1) {
+		log_warnx("%s: %s", path, err.msg);
+		return -1;
+	}
+	if (strcmp(st->tunnel, o->plan.tunnel) != 0) {
+		log_warnx("%s is about tunnel %s", path, st->tunnel);
+		return -1;
+	}
+	return 0;
+}
+
+int
+line_state_save(const struct line_opts *o, const struct sw_state *st)
+{
+	char text[8192];
+	struct sbuf b;
+
+	sbuf_init(&b, text, sizeof(text));
+	state_format(st, &b);
+	if (b.overflow) {
+		log_warnx("the state is longer than %zu bytes", sizeof(text));
+		return -1;
+	}
+	return line_file_write(o, "state", text);
+}
+
+int
+line_tables_load(const struct line_opts *o, char *buf, size_t size)
+{
+	return line_file_read(o, "nft", buf, size);
+}
+
+int
+line_tables_save(const struct line_opts *o, const char *text)
+{
+	return line_file_write(o, "nft", text);
+}
+
+int
+line_tables_remove(const struct line_opts *o)
+{
+	return line_file_remove(o, "nft");
+}
+
+int
+line_state_remove(const struct line_opts *o)
+{
+	if (line_file_remove(o, "nft") == -1)
+		return -1;
+	return line_file_remove(o, "state");
 }

@@ -53,9 +53,18 @@ void line_free(struct line_opts *o);
  */
 int line_resolve(struct line_opts *o, struct nl *nl);
 
-/* The state file of a tunnel: 0, 1 when there is none, -1 after a message. */
+/*
+ * The state file of a tunnel (DIR/TUNNEL.state), and the nftables text up
+ * loaded (DIR/TUNNEL.nft: a failed later up puts it back; the kernel's
+ * own listing of the numgen map does not load again).  Loads return 0, 1
+ * when there is none, -1 after a message.
+ */
 int line_state_load(const struct line_opts *o, struct sw_state *st);
 int line_state_save(const struct line_opts *o, const struct sw_state *st);
+int line_tables_load(const struct line_opts *o, char *buf, size_t size);
+int line_tables_save(const struct line_opts *o, const char *text);
+int line_tables_remove(const struct line_opts *o);
+/* Both files. */
 int line_state_remove(const struct line_opts *o);
 
 #endif

@@ -310,43 +310,28 @@ fail:
 	return -1;
 }
 
-/* "delete table" for one of softwire's tables, and what was there. */
-static int
-up_nft_undo_text(const char *family, struct sbuf *b)
-{
-	struct sw_err err;
-	bool missing;
-	char *text = nft_table_text(family, "softwire", &missing, &err);
-
-	if (text == NULL && !missing) {
-		log_warnx("%s", err.msg);
-		return -1;
-	}
-	sbuf_printf(b, "table %s softwire\ndelete table %s softwire\n%s",
-	    family, family, text != NULL ? text : "");
-	free(text);
-	return 0;
-}
-
-/* softwire's tables, replaced in one transaction when they changed. */
+/*
+ * softwire's tables, replaced in one transaction when they changed; the
+ * undo deletes what the transaction made and loads what up loaded last.
+ */
 static int
 up_nft(struct up_run *r)
 {
-	static char undo_text[131072];
 	struct undo u = { .kind = U_NFT };
 	struct sw_err err;
-	struct sbuf b;
+	const char *old = r->old_tables != NULL ? r->old_tables : "";
+	size_t len;
 
 	if (!r->nft_stale)
 		return 0;
-	sbuf_init(&b, undo_text, sizeof(undo_text));
-	if (up_nft_undo_text("ip", &b) == -1 || (r->nft_bridge &&
-	    up_nft_undo_text("bridge", &b) == -1))
-		return -1;
-	if (b.overflow || (u.nft = strdup(undo_text)) == NULL) {
-		log_warnx("the current nftables tables are too long to keep");
+	len = 128 + strlen(old);
+	if ((u.nft = malloc(len)) == NULL) {
+		log_warn("keeping the current tables");
 		return -1;
 	}
+	snprintf(u.nft, len, "table ip softwire\ndelete table ip softwire\n"
+	    "%s%s", r->nft_bridge ? "table bridge softwire\n"
+	    "delete table bridge softwire\n" : "", old);
 	if (nft_apply(up_nft_text, false, &err) == -1) {
 		log_warnx("%s", err.msg);
 		free(u.nft);
@@ -398,8 +383,7 @@ cmd_up(int argc, char **argv)
 	}
 	if ((rc = up_prepare(&r, up_nft_text, sizeof(up_nft_text))) != 0)
 		goto out;
-	if (up_apply(&r) == -1 || up_probe(&r) == -1 ||
-	    line_state_save(r.o, &r.st) == -1) {
+	if (up_apply(&r) == -1 || up_probe(&r) == -1 || up_save(&r) == -1) {
 		if (up_rollback(&r) == 0)
 			log_warnx("nothing was changed");
 		else

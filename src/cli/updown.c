@@ -42,6 +42,7 @@ updown_end(struct up_run *r)
 {
 	size_t i;
 
+	free(r->old_tables);
 	for (i = 0; i < r->nundo; i++)
 		free(r->undo[i].nft);
 	nl_close(&r->rt);
@@ -94,6 +95,34 @@ up_table_exists(const char *family)
 }
 
 /*
+ * The tables the last up loaded, as it loaded them, to put back if this
+ * run fails after replacing them.
+ */
+static int
+up_old_tables(struct up_run *r)
+{
+	static char text[131072];
+	char path[4096];
+
+	switch (line_tables_load(r->o, text, sizeof(text))) {
+	case 0:
+		if ((r->old_tables = strdup(text)) != NULL)
+			return 0;
+		log_warn("keeping the current tables");
+		return EXIT_FAIL;
+	case 1:
+		snprintf(path, sizeof(path), "%s/%s.nft", r->o->state_dir,
+		    r->o->plan.tunnel);
+		log_warnx("%s is missing: the tables softwire loaded could not "
+		    "be put back if this run failed; run softwire down, then "
+		    "up", path);
+		return EXIT_FAIL;
+	default:
+		return EXIT_FAIL;
+	}
+}
+
+/*
  * The transaction that replaces softwire's tables, and whether it is
  * needed.  Tables of that name that softwire did not load are refused.
  */
@@ -128,9 +157,13 @@ up_check_nft(struct up_run *r, char *nft, size_t size)
 		    size);
 		return EXIT_FAIL;
 	}
-	r->st.nft_hash = state_hash(strstr(nft, "table ip softwire {"));
+	r->nft_plan = strstr(nft, "table ip softwire {");
+	r->st.nft_hash = state_hash(r->nft_plan);
 	r->nft_stale = !r->have_old || r->old.nft_hash != r->st.nft_hash ||
 	    !ip_there || bridge != (br_there == 1);
+	/* Softwire's own tables that the transaction will replace. */
+	if (r->nft_stale && (ip_there || (br_there && r->nft_bridge)))
+		return up_old_tables(r);
 	return 0;
 }
 
@@ -217,6 +250,20 @@ up_prepare(struct up_run *r, char *nft, size_t size)
 	}
 	up_state_init(r);
 	return 0;
+}
+
+int
+up_save(struct up_run *r)
+{
+	if (line_tables_save(r->o, r->nft_plan) == -1)
+		return -1;
+	if (line_state_save(r->o, &r->st) == 0)
+		return 0;
+	if (r->old_tables != NULL)
+		(void)line_tables_save(r->o, r->old_tables);
+	else if (!r->have_old)
+		(void)line_tables_remove(r->o);
+	return -1;
 }
 
 /* Remove an address softwire put there; gone already is fine. */

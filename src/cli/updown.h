@@ -41,6 +41,8 @@ struct up_run {
 	struct if_addr ce_addr;
 	bool nft_stale;			/* the tables must be (re)loaded */
 	bool nft_bridge;		/* the transaction touches the bridge table */
+	const char *nft_plan;		/* the tables' text, in the transaction */
+	char *old_tables;		/* the text up loaded last, to put back */
 	struct saved_route defaults[ROUTE_SAVE_MAX];
 	size_t ndefaults;
 	char replaced[STATE_ROUTES_MAX][128];
@@ -64,6 +66,11 @@ void updown_end(struct up_run *r);
  * routes, the nftables text (built into nft, checked by the kernel).
  */
 int up_prepare(struct up_run *r, char *nft, size_t size);
+/*
+ * Record the tables loaded and the state, or neither (when one fails the
+ * files are as they were).
+ */
+int up_save(struct up_run *r);
 /* After success: the old mapping's leftovers and connections go. */
 void up_finish(struct up_run *r);
 void up_report(const struct up_run *r);

@@ -164,6 +164,32 @@ check_true "up again: links, addresses, routes, nft as they were" \
     cmp -s "$LAB_TMP/up1" "$LAB_TMP/up2"
 diff "$LAB_TMP/up1" "$LAB_TMP/up2" || true
 
+say "a later up that fails puts the line back as it was"
+# Another BR changes the tunnel and a forward changes the tables; that
+# BR does not answer, so everything, the tables included, goes back.
+fwd=$(jq -r '.port_ranges[0] | split("-")[0]' "$LAB_TMP/m1.json")
+cp "$STATE/sw0.state" "$LAB_TMP/state.pre"
+expect_change_undone() {
+	dump >"$LAB_TMP/pre"
+	set +e
+	q ce1 "$@" >"$LAB_TMP/out" 2>&1
+	_got=$?
+	set -e
+	sed 's/^/    /' "$LAB_TMP/out"
+	check "failed second up: exit status" $_got 1
+	check "failed second up: says everything is undone" \
+	    "$(grep -c 'nothing was changed' "$LAB_TMP/out")" 1
+	dump >"$LAB_TMP/post"
+	check_true "failed second up: tunnel, addresses, routes, tables as they were" \
+	    cmp -s "$LAB_TMP/pre" "$LAB_TMP/post"
+	diff "$LAB_TMP/pre" "$LAB_TMP/post" || true
+	check_true "failed second up: the state as it was" \
+	    cmp -s "$STATE/sw0.state" "$LAB_TMP/state.pre"
+}
+expect_change_undone $SW up --rule "${RULE%,br=*},br=2001:db8:ffff::99" \
+    --iid draft --state-dir "$STATE" --probe-wait 1 --replace-default \
+    --lan ce1-lan --forward "tcp:$fwd=10.0.1.2"
+
 say "TCP, UDP and ICMP echo from the LAN"
 check "TCP connections echoed" "$(q lan1 $PEER tcp $SERVER 7 $FLOWS)" $FLOWS
 check "UDP exchanges echoed" "$(q lan1 $PEER udp $SERVER 7 $FLOWS)" $FLOWS
