@@ -30,10 +30,10 @@ down_nft(const struct sw_state *st)
 {
 	char cmds[256];
 	struct sw_err err;
+	struct sbuf b;
 
-	snprintf(cmds, sizeof(cmds), "table ip softwire\n"
-	    "delete table ip softwire\n%s", st->wan_port[0] != '\0' ?
-	    "table bridge softwire\ndelete table bridge softwire\n" : "");
+	sbuf_init(&b, cmds, sizeof(cmds));
+	nft_clear(&b, st->wan_port[0] != '\0');
 	if (nft_apply(cmds, false, &err) == -1) {
 		log_warnx("%s", err.msg);
 		return -1;

@@ -54,7 +54,7 @@ static const char up_usage[] =
 "Exit status: 0 up, 1 failed (what this run changed is undone), 2 bad\n"
 "usage or input.\n";
 
-/* The text of softwire's nftables changes; static: it can be large. */
+/* The text of softwire's nftables transaction; static: it can be large. */
 static char up_nft_text[131072];
 
 static void
@@ -154,7 +154,6 @@ up_ce_address(struct up_run *r)
 	u.addr = *a;
 	up_undo_push(r, &u);
 	r->st.ce_added = true;
-	r->changes++;
 	return 0;
 fail:
 	log_warnx("%s", err.msg);
@@ -184,7 +183,6 @@ up_tunnel_create(struct up_run *r, const struct tnl_params *t)
 	u.index = r->tun.index;
 	up_undo_push(r, &u);
 	r->tun_exists = true;
-	r->changes++;
 	return 0;
 }
 
@@ -215,7 +213,6 @@ up_tunnel(struct up_run *r)
 		u.tnl = r->tun.tnl;
 		u.tnl.flags &= 0xffff;
 		up_undo_push(r, &u);
-		r->changes++;
 	}
 	if (r->tun.mtu == p->mtu && r->tun.up)
 		return 0;
@@ -228,7 +225,6 @@ up_tunnel(struct up_run *r)
 	u.mtu = r->tun.mtu;
 	u.up = r->tun.up;
 	up_undo_push(r, &u);
-	r->changes++;
 	return 0;
 }
 
@@ -259,7 +255,6 @@ up_ipv4(struct up_run *r)
 		return -1;
 	}
 	up_undo_push(r, &u);
-	r->changes++;
 	return 0;
 }
 
@@ -294,7 +289,6 @@ up_routes(struct up_run *r)
 		r->st.route_len[r->st.nroutes++] = d[i].len;
 		route_describe(&d[i], r->replaced[r->nreplaced++],
 		    sizeof(r->replaced[0]));
-		r->changes++;
 	}
 	if (ours)
 		return 0;
@@ -303,7 +297,6 @@ up_routes(struct up_run *r)
 	u.kind = U_ROUTE_OURS;
 	u.index = r->tun.index;
 	up_undo_push(r, &u);
-	r->changes++;
 	return 0;
 fail:
 	log_warnx("%s", err.msg);
@@ -321,6 +314,7 @@ up_nft(struct up_run *r)
 	struct sw_err err;
 	const char *old = r->old_tables != NULL ? r->old_tables : "";
 	size_t len;
+	struct sbuf b;
 
 	if (!r->nft_stale)
 		return 0;
@@ -329,16 +323,15 @@ up_nft(struct up_run *r)
 		log_warn("keeping the current tables");
 		return -1;
 	}
-	snprintf(u.nft, len, "table ip softwire\ndelete table ip softwire\n"
-	    "%s%s", r->nft_bridge ? "table bridge softwire\n"
-	    "delete table bridge softwire\n" : "", old);
+	sbuf_init(&b, u.nft, len);
+	nft_clear(&b, r->nft_bridge);
+	sbuf_printf(&b, "%s", old);
 	if (nft_apply(up_nft_text, false, &err) == -1) {
 		log_warnx("%s", err.msg);
 		free(u.nft);
 		return -1;
 	}
 	up_undo_push(r, &u);
-	r->changes++;
 	return 0;
 }
 

@@ -12,6 +12,16 @@
 #include "log.h"
 #include "updown.h"
 
+void
+nft_clear(struct sbuf *b, bool bridge)
+{
+	/* Adding first makes the delete succeed when the table is absent. */
+	sbuf_printf(b, "table ip softwire\ndelete table ip softwire\n");
+	if (bridge)
+		sbuf_printf(b, "table bridge softwire\n"
+		    "delete table bridge softwire\n");
+}
+
 int
 updown_start(struct up_run *r, enum line_cmd cmd, const char *usage,
     int argc, char **argv)
@@ -147,10 +157,7 @@ up_check_nft(struct up_run *r, char *nft, size_t size)
 	}
 	r->nft_bridge = bridge || had_bridge;
 	sbuf_init(&b, nft, size);
-	sbuf_printf(&b, "table ip softwire\ndelete table ip softwire\n");
-	if (r->nft_bridge)
-		sbuf_printf(&b, "table bridge softwire\n"
-		    "delete table bridge softwire\n");
+	nft_clear(&b, r->nft_bridge);
 	plan_nft(p, &b);
 	if (b.overflow) {
 		log_warnx("the nftables ruleset is longer than %zu bytes",
@@ -320,11 +327,12 @@ up_report(const struct up_run *r)
 	char v4[PREFIX4_STRLEN], ce[ADDR6_STRLEN], br[ADDR6_STRLEN];
 	size_t i;
 
-	if (r->changes == 0)
+	/* Every change this run made left an undo. */
+	if (r->nundo == 0)
 		printf("%s: up, nothing to change\n", r->st.tunnel);
 	else
-		printf("%s: up (%u change%s)\n", r->st.tunnel, r->changes,
-		    r->changes == 1 ? "" : "s");
+		printf("%s: up (%zu change%s)\n", r->st.tunnel, r->nundo,
+		    r->nundo == 1 ? "" : "s");
 	printf("  IPv4     %s, %u ports in %u range%s\n",
 	    prefix4_format(&m->ipv4, v4), portset_count(&m->ports),
 	    portset_nranges(&m->ports),

@@ -49,9 +49,15 @@ struct up_run {
 	size_t nreplaced;
 	struct undo undo[UNDO_MAX];
 	size_t nundo;
-	unsigned changes;
 	unsigned ct_flushed;
 };
+
+/*
+ * nft commands that remove softwire's tables (ip, and bridge if asked),
+ * whether or not they exist: up's transactions start with them, down is
+ * them.
+ */
+void nft_clear(struct sbuf *b, bool bridge);
 
 /*
  * Parse, open rtnetlink, read the state: 0, -1 after --help, or an exit
