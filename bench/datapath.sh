@@ -29,24 +29,14 @@ ROUNDS=${BENCH_ROUNDS:-3}
 RULE=ipv6prefix=2001:db8::/40,ipv4prefix=192.0.2.0/24,ealen=16,offset=4,br=2001:db8:ffff::1
 BR=2001:db8:ffff::1
 PREFIX=2001:db8:12:3400::/56
+SERVER=198.51.100.10
 exec 3>&2 2>"$LAB_TMP/setup.log"	# the commands, for when it fails
 
-mkns lan ce isp inet
-link lan lan-ce ce ce-lan
-link ce ce-wan isp isp-ce
-link isp isp-inet inet inet-isp
-q lan ip addr add 10.0.1.2/24 dev lan-ce
-q lan ip route add default via 10.0.1.1
-q ce ip addr add 10.0.1.1/24 dev ce-lan
+bench_chain
+# Plain routing's path: IPv4 on the same link.
 q ce ip addr add 100.64.0.2/30 dev ce-wan
 q isp ip addr add 100.64.0.1/30 dev isp-ce
-q isp ip addr add 198.51.100.1/24 dev isp-inet
-q inet ip addr add 198.51.100.10/24 dev inet-isp
-q inet ip route add default via 198.51.100.1
 q isp ip route add 10.0.1.0/24 via 100.64.0.2
-q ce ip -6 addr add fd00:1::2/64 dev ce-wan nodad
-q isp ip -6 addr add fd00:1::1/64 dev isp-ce nodad
-q ce ip -6 route add default via fd00:1::1
 q isp ip -6 route add $PREFIX via fd00:1::2
 "$SW" calc --json --iid draft --rule "$RULE" $PREFIX >"$LAB_TMP/ce.json"
 CE=$(jq -r .ce_ipv6 "$LAB_TMP/ce.json")
@@ -64,11 +54,7 @@ if [ "$PEER" = kernel ]; then
 	q isp ip link set br0 mtu 1460 up
 	q isp ip route add 192.0.2.0/24 dev br0
 else
-	bg isp "$LAB_TMP/br.log" "$SWBR" --address $BR --rule "$RULE" \
-	    --iid draft --control "$LAB_TMP/br.sock"
-	wait_for 5 softwire-br test -S "$LAB_TMP/br.sock"
-	q isp ip -6 route add $BR/128 dev br6
-	q isp ip route add 192.0.2.0/24 dev br4
+	lab_br
 fi
 bg inet "$LAB_TMP/iperf.log" iperf3 -s
 wait_for 5 iperf3 q inet sh -c 'ss -ltn | grep -q ":5201 "'
@@ -119,18 +105,10 @@ NFT
 }
 LAB_PIDS_DP=""
 
-# Median of the rounds' bits per second.
-measure() {
-	q lan timeout $((SECONDS_EACH + 20)) iperf3 -c 198.51.100.10 \
-	    -t "$SECONDS_EACH" --connect-timeout 3000 -J |
-	    jq '.end.sum_received.bits_per_second // 0'
-}
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-
 for r in $(seq "$ROUNDS"); do
 	for path in plain "$@"; do
 		use_path "$path"
-		measure >>"$LAB_TMP/$path.bps"
+		iperf_bps lan >>"$LAB_TMP/$path.bps"
 	done
 done
 use_path plain
@@ -140,12 +118,13 @@ plain=$(median <"$LAB_TMP/plain.bps")
 line="datapath: TCP throughput vs plain routing:"
 for path; do
 	v=$(median <"$LAB_TMP/$path.bps")
-	line="$line $path $(echo "$v $plain" | awk '{printf "%.2f", $1 / $2}')"
+	line="$line $path $(ratio "$v" "$plain")"
 	line="$line ($(echo "$v" | awk '{printf "%.2f", $1 / 1e9}') Gbit/s)"
 done
 if [ -f "$LAB_TMP/kernel.bps" ] && [ -f "$LAB_TMP/userspace.bps" ]; then
-	line="$line, userspace/kernel $(echo "$(median <"$LAB_TMP/userspace.bps") \
-	    $(median <"$LAB_TMP/kernel.bps")" | awk '{printf "%.2f", $1 / $2}')"
+	line="$line, userspace/kernel $(ratio \
+	    "$(median <"$LAB_TMP/userspace.bps")" \
+	    "$(median <"$LAB_TMP/kernel.bps")")"
 fi
 echo "$line; plain $(echo "$plain" | awk '{printf "%.2f", $1 / 1e9}') Gbit/s," \
     "peer $PEER, median of $ROUNDS x ${SECONDS_EACH}s"

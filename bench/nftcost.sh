@@ -42,8 +42,7 @@ q ce sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_close=1
 nports=$(jq .ports "$LAB_TMP/ce.json")
 bg inet "$LAB_TMP/iperf.log" iperf3 -s
 wait_for 5 iperf3 q inet sh -c 'ss -ltn | grep -q ":5201 "'
-bg inet "$LAB_TMP/listen.log" $PEER listen 7000 512
-wait_for 5 "listeners" test -s "$LAB_TMP/listen.log"
+cps_listen
 
 use() {
 	for t in softwire seed single; do
@@ -64,29 +63,18 @@ EOF
 	esac
 	q ce conntrack -F 2>/dev/null || true
 }
-tcp() {
-	q lan timeout $((SECONDS_EACH + 20)) iperf3 -c $SERVER \
-	    -t "$SECONDS_EACH" --connect-timeout 3000 -J |
-	    jq '.end.sum_received.bits_per_second // 0'
-}
-cps() {
-	q lan timeout $((SECONDS_EACH + 20)) "$CPS" $SERVER 7000 512 \
-	    "$SECONDS_EACH" 64
-}
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 for r in $(seq "$ROUNDS"); do
 	for path in bare softwire seed; do
 		use $path
-		tcp >>"$LAB_TMP/$path.bps"
+		iperf_bps lan >>"$LAB_TMP/$path.bps"
 	done
 	for path in single softwire; do
 		use $path
-		cps >>"$LAB_TMP/$path.cps"
+		cps_rate lan >>"$LAB_TMP/$path.cps"
 	done
 done
 exec 2>&3
-ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
 bare=$(median <"$LAB_TMP/bare.bps")
 echo "nftcost: TCP throughput vs routing without NAT: softwire" \
     "$(ratio "$(median <"$LAB_TMP/softwire.bps")" "$bare"), hand-made" \

@@ -29,31 +29,14 @@ BR=2001:db8:ffff::1
 SERVER=198.51.100.10
 exec 3>&2 2>"$LAB_TMP/setup.log"	# the commands, for when it fails
 
-mkns lan ce isp inet
-link lan lan-ce ce ce-lan
-link ce ce-wan isp isp-ce
-link isp isp-inet inet inet-isp
-q lan ip addr add 10.0.1.2/24 dev lan-ce
-q lan ip route add default via 10.0.1.1
-q ce ip addr add 10.0.1.1/24 dev ce-lan
-q isp ip addr add 198.51.100.1/24 dev isp-inet
-q inet ip addr add $SERVER/24 dev inet-isp
-q inet ip route add default via 198.51.100.1
-q ce ip -6 addr add fd00:1::2/64 dev ce-wan nodad
-q isp ip -6 addr add fd00:1::1/64 dev isp-ce nodad
-q ce ip -6 route add default via fd00:1::1
-bg isp "$LAB_TMP/br.log" "$SWBR" --address $BR --rule "$RULE" --iid draft \
-    --control "$LAB_TMP/br.sock"
-wait_for 5 softwire-br test -S "$LAB_TMP/br.sock"
-q isp ip -6 route add $BR/128 dev br6
-q isp ip route add 192.0.2.0/24 dev br4
+bench_chain
+lab_br
 bg inet "$LAB_TMP/serve.log" $PEER serve 7
 wait_for 5 "echo server" q inet sh -c 'ss -ltn | grep -q ":7 "'
 
 UP="$SW up --rule $RULE --iid draft --state-dir $LAB_TMP/state"
 now() { date +%s.%N; }
 ms() { echo "$1 $2" | awk '{printf "%d\n", ($2 - $1) * 1000}'; }
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 # prefix N: the line delegates 2001:db8:12:3N00::/56 and nothing else.
 prefix() {
@@ -130,7 +113,6 @@ for r in $(seq "$ROUNDS"); do
 done
 exec 2>&3
 med() { median <"$LAB_TMP/$1"; }
-ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
 echo "prefix: IPv4 flowing again after a prefix change, softwire up vs a" \
     "hand-written ip/nft script: $(ratio "$(med softwire.flow)" \
     "$(med hand.flow)") ($(med softwire.flow) vs $(med hand.flow) ms);" \

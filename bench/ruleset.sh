@@ -31,20 +31,8 @@ PREFIX=2001:db8:12:3400::/56
 SERVER=198.51.100.10
 exec 3>&2 2>"$LAB_TMP/setup.log"	# the commands, for when it fails
 
-mkns lan ce isp inet
-link lan lan-ce ce ce-lan
-link ce ce-wan isp isp-ce
-link isp isp-inet inet inet-isp
-q lan ip addr add 10.0.1.2/24 dev lan-ce
-q lan ip route add default via 10.0.1.1
-q ce ip addr add 10.0.1.1/24 dev ce-lan
-q isp ip addr add 198.51.100.1/24 dev isp-inet
-q inet ip addr add $SERVER/24 dev inet-isp
-q inet ip route add default via 198.51.100.1
-q ce ip -6 addr add fd00:1::2/64 dev ce-wan nodad
+bench_chain
 q ce ip -6 addr add 2001:db8:12:3400::2/64 dev ce-wan nodad
-q isp ip -6 addr add fd00:1::1/64 dev isp-ce nodad
-q ce ip -6 route add default via fd00:1::1
 q isp ip -6 route add $PREFIX via fd00:1::2
 "$SW" calc --json --iid draft --rule "$RULE" $PREFIX >"$LAB_TMP/ce.json"
 CE=$(jq -r .ce_ipv6 "$LAB_TMP/ce.json")
@@ -56,8 +44,7 @@ q isp ip link set br0 mtu 1460 up
 q isp ip route add 192.0.2.0/24 dev br0
 bg inet "$LAB_TMP/iperf.log" iperf3 -s
 wait_for 5 iperf3 q inet sh -c 'ss -ltn | grep -q ":5201 "'
-bg inet "$LAB_TMP/listen.log" $PEER listen 7000 512
-wait_for 5 "listeners" test -s "$LAB_TMP/listen.log"
+cps_listen
 # A connection closed with a reset holds its NAT tuple for the CLOSE
 # timeout (10 s): 1 s here, for both rulesets, so that the rate measures
 # the rules rather than how many ports free up per second.
@@ -94,33 +81,19 @@ EOF
 	q ce conntrack -F 2>/dev/null || true
 }
 
-measure_tcp() {
-	q lan timeout $((SECONDS_EACH + 20)) iperf3 -c $SERVER \
-	    -t "$SECONDS_EACH" --connect-timeout 3000 -J |
-	    jq '.end.sum_received.bits_per_second // 0'
-}
-# Connections per second: 64 connects in flight to 512 server ports in
-# turn, each closed with a reset once established (bench/cps.c).
-measure_cps() {
-	q lan timeout $((SECONDS_EACH + 20)) "$CPS" $SERVER 7000 512 \
-	    "$SECONDS_EACH" 64
-}
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-
 for r in $(seq "$ROUNDS"); do
 	for path in bare softwire seed; do
 		use_path $path
-		measure_tcp >>"$LAB_TMP/$path.bps"
+		iperf_bps lan >>"$LAB_TMP/$path.bps"
 	done
 	for path in single softwire; do
 		use_path $path
-		measure_cps >>"$LAB_TMP/$path.cps"
+		cps_rate lan >>"$LAB_TMP/$path.cps"
 	done
 done
 q ce "$SW" down --state-dir "$LAB_TMP/state" >/dev/null
 exec 2>&3
 
-ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
 bare=$(median <"$LAB_TMP/bare.bps")
 sw=$(median <"$LAB_TMP/softwire.bps")
 seed=$(median <"$LAB_TMP/seed.bps")

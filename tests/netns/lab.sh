@@ -43,16 +43,8 @@ FLOWS=20
 
 say "topology"
 mkns isp inet ce1 ce2 ce3 lan1 lan2 lan3
-link isp isp-inet inet inet-isp
-n isp ip addr add 198.51.100.1/24 dev isp-inet
-n inet ip addr add $SERVER/24 dev inet-isp
-n inet ip route add default via 198.51.100.1
-
-bg isp "$LAB_TMP/br.log" "$SWBR" --address $BR --rule "$RULE" --iid draft -v \
-    --control "$LAB_TMP/br.sock"
-wait_for 5 "softwire-br" test -S "$LAB_TMP/br.sock"
-n isp ip -6 route add $BR/128 dev br6
-n isp ip route add 192.0.2.0/24 dev br4
+lab_internet
+lab_br -v
 
 for k in 1 2 3; do
 	eval prefix=\$PREFIX$k

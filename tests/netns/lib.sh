@@ -139,3 +139,59 @@ nft_drops() {
 	    jq '[.nftables[] | .rule? // empty | .expr[] | .counter? // empty |
 	    .packets] | add // 0'
 }
+
+# lab_internet: the ISP's link to the internet, the server at $SERVER.
+lab_internet() {
+	link isp isp-inet inet inet-isp
+	n isp ip addr add 198.51.100.1/24 dev isp-inet
+	n inet ip addr add "$SERVER/24" dev inet-isp
+	n inet ip route add default via 198.51.100.1
+}
+
+# lab_br [ARG...]: softwire-br on the ISP for $RULE at $BR (draft
+# interface identifiers), its prefixes routed to it.
+lab_br() {
+	bg isp "$LAB_TMP/br.log" "$SWBR" --address "$BR" --rule "$RULE" \
+	    --iid draft --control "$LAB_TMP/br.sock" "$@"
+	wait_for 5 "softwire-br" test -S "$LAB_TMP/br.sock"
+	n isp ip -6 route add "$BR/128" dev br6
+	n isp ip route add 192.0.2.0/24 dev br4
+}
+
+# bench_chain: the benchmarks' line, without its tunnel:
+#   lan 10.0.1.2 ── ce ── (fd00:1::/64) ── isp ── inet $SERVER
+bench_chain() {
+	mkns lan ce isp inet
+	link lan lan-ce ce ce-lan
+	link ce ce-wan isp isp-ce
+	lab_internet
+	n lan ip addr add 10.0.1.2/24 dev lan-ce
+	n lan ip route add default via 10.0.1.1
+	n ce ip addr add 10.0.1.1/24 dev ce-lan
+	n ce ip -6 addr add fd00:1::2/64 dev ce-wan nodad
+	n isp ip -6 addr add fd00:1::1/64 dev isp-ce nodad
+	n ce ip -6 route add default via fd00:1::1
+}
+
+# Benchmark measures and arithmetic.
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
+
+# iperf_bps NS: TCP bits/s from NS to $SERVER over $SECONDS_EACH.
+iperf_bps() {
+	q "$1" timeout $((SECONDS_EACH + 20)) iperf3 -c "$SERVER" \
+	    -t "$SECONDS_EACH" --connect-timeout 3000 -J |
+	    jq '.end.sum_received.bits_per_second // 0'
+}
+
+# cps_listen, then cps_rate NS: new TCP connections per second from NS
+# (bench/cps.c, $CPS): 64 in flight to 512 server ports in turn ($PEER
+# listens on them), each closed with a reset once established.
+cps_listen() {
+	bg inet "$LAB_TMP/listen.log" $PEER listen 7000 512
+	wait_for 5 "listeners" test -s "$LAB_TMP/listen.log"
+}
+cps_rate() {
+	q "$1" timeout $((SECONDS_EACH + 20)) "$CPS" "$SERVER" 7000 512 \
+	    "$SECONDS_EACH" 64
+}
