@@ -240,6 +240,25 @@ done
 check "BR: no violations with the set full" "$(brstat '[.drops[]] | add')" 0
 check "egress guard: nothing dropped" "$(nft_drops ce1)" 0
 
+say "the egress guard drops what NAT did not map (negative control)"
+# An untracked datagram from the CE itself escapes NAT: sent from port
+# 80, outside the set, it must die in the guard, never reach the BR.
+n ce1 nft -f - <<'NFT'
+table ip probe {
+	chain raw {
+		type filter hook output priority raw; policy accept;
+		udp dport 9 notrack
+	}
+}
+NFT
+brdrops=$(brstat '[.drops[]] | add')
+# Dropped on the way out of the CE itself, the send fails with EPERM.
+check "sending it is refused" \
+    "$(q ce1 $PEER probe $FULL 9 80 2>&1 | grep -c PermissionError)" 1
+check "egress guard: dropped it" "$(nft_drops ce1)" 1
+check "BR: never saw it" "$(brstat '[.drops[]] | add')" "$brdrops"
+n ce1 nft delete table ip probe
+
 say "the BR still counts violations (negative control)"
 ce=$(jq -r .ce_ipv6 "$LAB_TMP/m1.json")
 v4=$(jq -r .ipv4 "$LAB_TMP/m1.json")
