@@ -196,6 +196,7 @@ br_start(struct br_opts *o)
 	l.dp.rules = o->rs.rules;
 	l.dp.nrules = o->rs.n;
 	l.dp.addr = o->addr;
+	dp_seed(&l.dp.up_frags, &l.dp.down_frags);
 	l.tun6 = -1;
 	if ((l.tun4 = tun_open(o->tun4, DP_INNER_MTU, false)) != -1 &&
 	    (l.tun6 = tun_open(o->tun6, 1500, true)) != -1) {

@@ -164,6 +164,7 @@ ce_start(struct dp_opts *o, const struct map_result *m)
 	l.dp.rules = o->rs.rules;
 	l.dp.nrules = o->rs.n;
 	l.dp.br = m->rule.br;
+	dp_seed(&l.dp.up_frags, &l.dp.down_frags);
 	l.tun = -1;
 	if ((l.raw = raw6_open(&m->ce)) != -1 &&
 	    (l.tun = tun_open(o->tun, DP_INNER_MTU, false)) != -1) {

@@ -22,6 +22,7 @@ enum dp_drop {
 	DROP_NO_RULE,		/* IPv4 address in no rule */
 	DROP_NO_PORT,		/* shared address, packet without a port */
 	DROP_FRAGMENT,		/* a later fragment whose first one was not seen */
+	DROP_FRAG_CONFLICT,	/* a fragment of a datagram bound to another peer */
 	DROP_EXCLUDED_PORT,	/* port in the A = 0 block */
 	DROP_BAD_PORT,		/* a port outside the CE's set */
 	DROP_BAD_SOURCE,	/* IPv6 source is no CE of the IPv4 source */
@@ -37,26 +38,50 @@ struct dp_stats {
 	uint64_t drops[DROP_COUNT];
 	uint64_t ignored;	/* IPv6 multicast, e.g. the kernel's own MLD */
 	uint64_t echo_replies;	/* ICMPv6 echo to the BR answered */
+	uint64_t frag_evicted;	/* live fragment state given up for room */
 	enum dp_drop last;		/* the reason of the latest drop */
 };
 
+/* Every packet a datapath handled: relayed, ignored or dropped. */
+uint64_t dp_counted(const struct dp_stats *st);
+
 /*
- * Later fragments carry no ports: the port of the first fragment is kept
- * for them, per (source, destination, protocol, identification).
+ * Later fragments carry no ports.  A first fragment the datapath accepts
+ * binds its datagram (the reassembly key of RFC 791: source, destination,
+ * protocol, identification) to one peer: the outer IPv6 address it came
+ * from (BR upstream, CE inbound) or was sent to (BR downstream, CE
+ * outbound).  Only that peer's later fragments pass, and they go where the
+ * first one went.  While a datagram is live, a fragment of the same key
+ * for another peer is refused (DROP_FRAG_CONFLICT): two CEs that share an
+ * address could otherwise splice their datagrams at the receiver.  A
+ * dropped packet never changes this state.
+ *
+ * A datagram stays live until its payload has passed whole, or for
+ * FRAG_TTL_MS after its first fragment (Linux's default reassembly time,
+ * ipfrag_time).  The cache is FRAG_BUCKETS buckets of FRAG_WAYS entries,
+ * the bucket picked by a hash keyed with seed.  In a full bucket the peer
+ * that holds the most entries (counting the one it brings; ties against
+ * the newcomer) gives up its oldest: a peer that floods first fragments
+ * pushes out only its own.
  */
-#define FRAG_SLOTS	256
-#define FRAG_TTL_MS	5000
+#define FRAG_WAYS	8
+#define FRAG_BUCKETS	128
+#define FRAG_TTL_MS	30000
 
 struct frag_entry {
+	struct in6_addr peer;	/* the outer address the datagram is bound to */
+	uint64_t at;		/* when its first fragment passed */
 	uint32_t src, dst;
-	uint16_t id, port;
+	uint32_t seen;		/* payload bytes passed */
+	uint32_t end;		/* payload length, known from the last fragment */
+	uint16_t id;
 	uint8_t proto;
 	bool used;
-	uint64_t at;
 };
 
 struct frag_cache {
-	struct frag_entry e[FRAG_SLOTS];
+	uint64_t seed;		/* set at random by the program */
+	struct frag_entry e[FRAG_BUCKETS][FRAG_WAYS];
 };
 
 #define DP_INNER_MTU	1460	/* 1500 underlay - 40 */

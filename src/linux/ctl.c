@@ -80,6 +80,7 @@ ctl_answer(int listen_fd, const char *role, const struct dp_stats *st)
 	json_close(&j, '}');
 	json_uint(&j, "ignored", st->ignored);
 	json_uint(&j, "echo_replies", st->echo_replies);
+	json_uint(&j, "frag_evicted", st->frag_evicted);
 	json_open(&j, "drops", '{');
 	for (i = 0; i < DROP_COUNT; i++)
 		json_uint(&j, dp_drop_name(i), st->drops[i]);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -147,4 +148,19 @@ dp_log_drop(const struct dp_stats *st, const uint8_t *p, size_t len)
 		return;
 	pkt_describe(p, len, d, sizeof(d));
 	log_debug("drop (%s): %s", dp_drop_name(st->last), d);
+}
+
+void
+dp_seed(struct frag_cache *a, struct frag_cache *b)
+{
+	uint64_t seed[2];
+
+	/* Without it the buckets are still fair, only guessable. */
+	if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed)) {
+		log_warn("getrandom");
+		seed[0] = now_ms() ^ (uint64_t)getpid() << 32;
+		seed[1] = ~seed[0];
+	}
+	a->seed = seed[0];
+	b->seed = seed[1];
 }

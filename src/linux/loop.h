@@ -40,6 +40,8 @@ int loop_option(int c, const char *arg, const char *progname,
 
 /* log_debug() a dropped packet, the first 100 of each reason. */
 void dp_log_drop(const struct dp_stats *st, const uint8_t *p, size_t len);
+/* Key the bucket hashes of a datapath's two fragment caches at random. */
+void dp_seed(struct frag_cache *a, struct frag_cache *b);
 /* close() unless fd is -1. */
 void close_fd(int fd);
 

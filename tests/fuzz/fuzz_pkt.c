@@ -12,17 +12,6 @@
 #include "core/dp.h"
 #include "core/rule.h"
 
-static uint64_t
-counted(const struct dp_stats *st)
-{
-	uint64_t n = st->up_packets + st->down_packets + st->ignored;
-	int i;
-
-	for (i = 0; i < DROP_COUNT; i++)
-		n += st->drops[i];
-	return n;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -67,9 +56,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pkt_describe(data + 1, size - 1, d, sizeof(d));
 	switch (data[0] % 4) {
 	case 0:
-		before = counted(&br.st);
+		before = dp_counted(&br.st);
 		rc = dp_br_upstream(&br, data + 1, size - 1, data[0]);
-		if (counted(&br.st) != before + 1)
+		if (dp_counted(&br.st) != before + 1)
 			abort();
 		if (rc == 0 && (pkt4_parse(data + 1 + IP6_HLEN,
 		    size - 1 - IP6_HLEN, &in) == -1 ||
@@ -77,16 +66,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		break;
 	case 1:
-		before = counted(&br.st);
+		before = dp_counted(&br.st);
 		rc = dp_br_downstream(&br, data + 1, size - 1, data[0], hdr);
-		if (counted(&br.st) != before + 1 ||
+		if (dp_counted(&br.st) != before + 1 ||
 		    (rc == 0 && size - 1 > DP_INNER_MTU))
 			abort();
 		break;
 	case 2:
-		before = counted(&ce.st);
+		before = dp_counted(&ce.st);
 		rc = dp_ce_outbound(&ce, data + 1, size - 1, data[0], &dst);
-		if (counted(&ce.st) != before + 1)
+		if (dp_counted(&ce.st) != before + 1)
 			abort();
 		/* Nothing leaves with a source outside the mapping. */
 		if (rc == 0 && (pkt4_parse(data + 1, size - 1, &in) == -1 ||
@@ -94,9 +83,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		break;
 	default:
-		before = counted(&ce.st);
+		before = dp_counted(&ce.st);
 		rc = dp_ce_inbound(&ce, &ce.br, data + 1, size - 1, data[0]);
-		if (counted(&ce.st) != before + 1)
+		if (dp_counted(&ce.st) != before + 1)
 			abort();
 		break;
 	}

@@ -158,8 +158,15 @@ for k in 1 2 3; do
 done
 
 say "datagrams larger than the tunnel MTU: IPv4 fragments both ways"
-check "lan1: 3000-byte UDP exchanges echoed" \
-    "$(q lan1 $PEER udp $SERVER 7 5 3000)" 5
+# From the two CEs that share 192.0.2.18 at the same time: the BR keeps
+# each datagram's fragments with the CE that sent its first fragment.
+q lan1 $PEER udp $SERVER 7 20 3000 >"$LAB_TMP/big1" &
+big1=$!
+q lan2 $PEER udp $SERVER 7 20 3000 >"$LAB_TMP/big2" &
+wait $! || true
+wait $big1 || true
+check "lan1: 3000-byte UDP exchanges echoed intact" "$(cat "$LAB_TMP/big1")" 20
+check "lan2: the same at the same time" "$(cat "$LAB_TMP/big2")" 20
 
 say "no drops anywhere over legitimate traffic"
 check "BR drops" "$(brstat '[.drops[]] | add')" 0
@@ -212,6 +219,36 @@ wait_for 2 "bad_source" test "$(brstat .drops.bad_source)" -eq 1
 check "a wrong IPv6 source: bad_source" "$(brstat .drops.bad_source)" 1
 check "nothing else was dropped" "$(brstat '[.drops[]] | add')" \
     $((drops + 3))
+
+say "fragments: a CE cannot add to another CE's datagram"
+# ce1 starts a two-fragment UDP datagram to the server; ce2, which shares
+# 192.0.2.18, sends fragments with the same reassembly key (source,
+# destination, protocol, identification) from its own CE address and a
+# port of its own set.  The server would splice them into ce1's datagram.
+ce2=$(jq -r .ce_ipv6 "$LAB_TMP/ce2.json")
+bg inet "$LAB_TMP/catch.log" $PEER catch 9000 60
+wait_for 5 "the catcher" q inet sh -c 'ss -lun | grep -q ":9000 "'
+drops=$(brstat '[.drops[]] | add')
+up=$(brstat .upstream.packets)
+n ce1 $PEER frag "$ce1" $BR 192.0.2.18 $SERVER "$in1" 9000 4242 first ce1-part-one
+wait_for 2 "ce1's first fragment" test "$(brstat .upstream.packets)" -gt "$up"
+n ce2 $PEER frag "$ce2" $BR 192.0.2.18 $SERVER "$in2" 9000 4242 first ce2-part-one
+n ce2 $PEER frag "$ce2" $BR 192.0.2.18 $SERVER "$in2" 9000 4242 last ce2-part-two
+wait_for 2 "frag_conflict" test "$(brstat .drops.frag_conflict)" -eq 2 || true
+check "ce2's first and later fragment: frag_conflict" \
+    "$(brstat .drops.frag_conflict)" 2
+check "the BR relayed none of ce2's" "$(brstat .upstream.packets)" $((up + 1))
+n ce1 $PEER frag "$ce1" $BR 192.0.2.18 $SERVER "$in1" 9000 4242 last ce1-part-two
+wait_for 2 "ce1's datagram" test -s "$LAB_TMP/catch.log" || true
+check "the server got ce1's datagram whole and nothing of ce2's" \
+    "$(cat "$LAB_TMP/catch.log")" "192.0.2.18:$in1 ce1-part-one....ce1-part-two...."
+# Whole, ce1's datagram no longer holds the key: ce2 may use it now.
+n ce2 $PEER frag "$ce2" $BR 192.0.2.18 $SERVER "$in2" 9000 4242 first ce2-part-one
+n ce2 $PEER frag "$ce2" $BR 192.0.2.18 $SERVER "$in2" 9000 4242 last ce2-part-two
+wait_for 2 "ce2's datagram" test "$(wc -l <"$LAB_TMP/catch.log")" -eq 2 || true
+check "then ce2's own datagram with that key arrives" \
+    "$(sed -n 2p "$LAB_TMP/catch.log")" "192.0.2.18:$in2 ce2-part-one....ce2-part-two...."
+check "nothing else was dropped" "$(brstat '[.drops[]] | add')" $((drops + 2))
 
 say "negative control at the CE: ip4ip6 from someone not the BR"
 rx1=$(ce_rx 1)

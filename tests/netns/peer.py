@@ -41,7 +41,17 @@ through, and hand-made ip4ip6 packets for the negative controls.
   peer.py craft SRC6 DST6 SRC4 DST4 SPORT DPORT
                                       one ip4ip6 UDP packet from SRC6 (any
                                       address) to DST6
+  peer.py frag SRC6 DST6 SRC4 DST4 SPORT DPORT ID first|last TAG
+                                      the same, one of the two fragments of
+                                      a UDP datagram with identification ID
+                                      whose payload is two 16-byte parts:
+                                      first (UDP header and part one, MF)
+                                      or last (part two, offset 24); TAG is
+                                      the part's text
+  peer.py catch PORT SECONDS          print each UDP datagram to PORT as
+                                      "ADDR:PORT PAYLOAD", for SECONDS
 """
+import os
 import socket
 import struct
 import sys
@@ -103,7 +113,8 @@ def tcp(host, port, n):
 def udp(host, port, n, size=0):
     ok = 0
     for i in range(n):
-        msg = (b"ping %d " % i).ljust(size, b"x")
+        # Unique to this sender, so a datagram mixed with another's fails.
+        msg = (b"ping %d %d " % (os.getpid(), i)).ljust(size, b"x")
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.setsockopt(socket.IPPROTO_IP, 10, 0)  # IP_MTU_DISCOVER: DONT
             s.settimeout(2)
@@ -279,18 +290,47 @@ def csum(b):
     return ~s & 0xFFFF
 
 
-def craft(src6, dst6, src4, dst4, sport, dport):
-    payload = b"crafted"
-    udp_hdr = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0)
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp_hdr) +
-                     len(payload), 1, 0, 64, 17, 0,
-                     socket.inet_aton(src4), socket.inet_aton(dst4))
+def ip4ip6(src6, dst6, src4, dst4, ident, frag, body):
+    """body in an IPv4 header (UDP, frag = flags and offset) in IPv6."""
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(body), ident, frag,
+                     64, 17, 0, socket.inet_aton(src4),
+                     socket.inet_aton(dst4))
     ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
     s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, 4)
     # IPV6_FREEBIND: the source need not be local (the BR's is routed away).
     s.setsockopt(socket.IPPROTO_IPV6, 78, 1)
     s.bind((src6, 0))
-    s.sendto(ip + udp_hdr + payload, (dst6, 0))
+    s.sendto(ip + body, (dst6, 0))
+
+
+def craft(src6, dst6, src4, dst4, sport, dport):
+    payload = b"crafted"
+    udp_hdr = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0)
+    ip4ip6(src6, dst6, src4, dst4, 1, 0, udp_hdr + payload)
+
+
+def frag(src6, dst6, src4, dst4, sport, dport, ident, part, tag):
+    text = tag.encode().ljust(16, b".")[:16]
+    if part == "first":
+        # UDP checksum 0: none (RFC 768), so any second part is taken.
+        body = struct.pack("!HHHH", sport, dport, 8 + 32, 0) + text
+        ip4ip6(src6, dst6, src4, dst4, ident, 0x2000, body)
+    else:
+        ip4ip6(src6, dst6, src4, dst4, ident, 3, text)
+
+
+def catch(port, seconds):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("0.0.0.0", port))
+        end = time.time() + seconds
+        while time.time() < end:
+            s.settimeout(max(0.01, end - time.time()))
+            try:
+                d, a = s.recvfrom(65536)
+            except OSError:
+                continue
+            print("%s:%d %s" % (a[0], a[1], d.decode(errors="replace")),
+                  flush=True)
 
 
 def main(argv):
@@ -319,6 +359,11 @@ def main(argv):
         probe(args[0], int(args[1]), int(args[2]))
     elif cmd == "craft":
         craft(args[0], args[1], args[2], args[3], int(args[4]), int(args[5]))
+    elif cmd == "frag":
+        frag(args[0], args[1], args[2], args[3], int(args[4]), int(args[5]),
+             int(args[6]), args[7], args[8])
+    elif cmd == "catch":
+        catch(int(args[0]), float(args[1]))
     else:
         sys.exit(__doc__)
 

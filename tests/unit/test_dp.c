@@ -189,33 +189,6 @@ test_br_upstream_outer(void **state)
 	assert_int_equal(f->br.st.up_packets, 0);
 }
 
-static void
-test_br_fragments(void **state)
-{
-	struct fixture *f = *state;
-	uint8_t *in = f->pkt + IP6_HLEN;
-	size_t l4;
-
-	/* A later fragment with no first one seen. */
-	ip4(in, "192.0.2.18", SERVER, IPPROTO_UDP, 8, 185);
-	assert_int_equal(up(f, ce1(f), 28), -1);
-	assert_int_equal(f->br.st.last, DROP_FRAGMENT);
-	/* The first fragment (MF) teaches the port to the later ones. */
-	l4 = udp4(in, "192.0.2.18", CE1_PORT, SERVER, 53);
-	wr16(in + 6, 0x2000);
-	assert_int_equal(up(f, ce1(f), l4), 0);
-	ip4(in, "192.0.2.18", SERVER, IPPROTO_UDP, 8, 185);
-	assert_int_equal(up(f, ce1(f), 28), 0);
-	/* ...but only from the CE that holds that port. */
-	assert_int_equal(up(f, "2001:db8:12:3500:0:c000:212:35", 28), -1);
-	assert_int_equal(f->br.st.last, DROP_BAD_PORT);
-	/* Downstream the same, on its own cache. */
-	ip4(f->pkt, SERVER, "192.0.2.18", IPPROTO_UDP, 8, 185);
-	assert_int_equal(dp_br_downstream(&f->br, f->pkt, 28, 1000,
-	    f->pkt + 1024), -1);
-	assert_int_equal(f->br.st.last, DROP_FRAGMENT);
-}
-
 /* ICMP errors are mapped by the port of the packet they quote. */
 static void
 test_br_icmp_errors(void **state)
@@ -412,7 +385,6 @@ main(void)
 		cmocka_unit_test_setup(test_br_upstream, setup),
 		cmocka_unit_test_setup(test_br_echo, setup),
 		cmocka_unit_test_setup(test_br_upstream_outer, setup),
-		cmocka_unit_test_setup(test_br_fragments, setup),
 		cmocka_unit_test_setup(test_br_icmp_errors, setup),
 		cmocka_unit_test_setup(test_br_downstream, setup),
 		cmocka_unit_test_setup(test_ce_outbound, setup),
