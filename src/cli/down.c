@@ -11,7 +11,7 @@
 #include "updown.h"
 
 static const char down_usage[] =
-"usage: softwire down [--tunnel NAME] [--state-dir DIR]\n"
+"usage: softwire down [--tunnel NAME] [--state-dir DIR] [--lock-wait SECONDS]\n"
 "\n"
 "Undo what softwire up did, as its state file records it: softwire's\n"
 "nftables tables, the tunnel (with its address and route), the CE address\n"
@@ -20,6 +20,8 @@ static const char down_usage[] =
 "\n"
 "  --tunnel NAME      the tunnel device (default sw0)\n"
 "  --state-dir DIR    where up recorded what it changed (" LINE_STATE_DIR ")\n"
+"  --lock-wait N      seconds to wait while another up or down holds the\n"
+"                     tunnel (30)\n"
 "  -h, --help         this text\n"
 "\n"
 "Exit status: 0 down (or it was not up), 1 some step failed (the state is\n"

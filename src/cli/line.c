@@ -4,7 +4,9 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,6 +45,7 @@ static const struct line_option line_options[] = {
 	{ { "no-probe", no_argument, NULL, 'n' }, LINE_UP },
 	{ { "probe-wait", required_argument, NULL, 'P' }, LINE_UP },
 	{ { "state-dir", required_argument, NULL, 's' }, LIVE },
+	{ { "lock-wait", required_argument, NULL, 'K' }, LINE_UP | LINE_DOWN },
 	{ { "help", no_argument, NULL, 'h' }, ALL },
 };
 
@@ -157,6 +160,8 @@ line_option(struct line_opts *o, int c, const char *arg)
 	case 's':
 		o->state_dir = arg;
 		return 0;
+	case 'K':
+		return line_number("--lock-wait", arg, 0, 3600, &o->lock_wait);
 	default:
 		return -1;
 	}
@@ -192,6 +197,8 @@ line_parse(struct line_opts *o, enum line_cmd cmd, const char *usage,
 	snprintf(o->plan.tunnel, sizeof(o->plan.tunnel), "sw0");
 	o->plan.mtu = 1460;
 	o->probe_wait = 1;
+	o->lock_wait = LINE_LOCK_WAIT;
+	o->lock_fd = -1;
 	o->state_dir = LINE_STATE_DIR;
 	for (i = 0; i < NOPTS; i++)
 		longopts[i] = line_options[i].o;
@@ -232,6 +239,9 @@ void
 line_free(struct line_opts *o)
 {
 	ruleset_free(&o->rs);
+	if (o->lock_fd != -1)
+		close(o->lock_fd);	/* and with it the lock */
+	o->lock_fd = -1;
 }
 
 /* One mapping seen on an interface. */
@@ -497,6 +507,67 @@ static void
 line_path(const struct line_opts *o, char *buf, size_t size, const char *ext)
 {
 	snprintf(buf, size, "%s/%s.%s", o->state_dir, o->plan.tunnel, ext);
+}
+
+/* What a lock's holder wrote in it: "pid N softwire CMD". */
+static void
+line_lock_holder(int fd, char *buf, size_t size)
+{
+	ssize_t n = pread(fd, buf, size - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (buf[0] == '\0')
+		snprintf(buf, size, "another process");
+}
+
+int
+line_lock(struct line_opts *o)
+{
+	const struct timespec tick = { 0, 100 * 1000 * 1000 };
+	char path[4096], holder[128], me[64];
+	unsigned ticks = 0;
+	int fd, n;
+
+	if (mkdir(o->state_dir, 0755) == -1 && errno != EEXIST) {
+		log_warn("%s", o->state_dir);
+		return -1;
+	}
+	line_path(o, path, sizeof(path), "lock");
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+		log_warn("%s", path);
+		return -1;
+	}
+	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK) {
+			log_warn("%s", path);
+			close(fd);
+			return -1;
+		}
+		line_lock_holder(fd, holder, sizeof(holder));
+		if (ticks >= o->lock_wait * 10) {
+			log_warnx("%s is held by %s (%s): not waiting longer "
+			    "(--lock-wait %u)", o->plan.tunnel, holder, path,
+			    o->lock_wait);
+			close(fd);
+			return -1;
+		}
+		if (ticks++ == 0)
+			log_warnx("%s is held by %s: waiting up to %u s",
+			    o->plan.tunnel, holder, o->lock_wait);
+		nanosleep(&tick, NULL);
+	}
+	n = snprintf(me, sizeof(me), "pid %ld softwire %s\n", (long)getpid(),
+	    line_cmd_name(o->cmd));
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, me, (size_t)n, 0) != n) {
+		log_warn("%s", path);
+		close(fd);
+		return -1;
+	}
+	o->lock_fd = fd;
+	return 0;
 }
 
 /* 0 with the text in buf, 1 when there is no such file, -1 after a message. */

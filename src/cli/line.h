@@ -33,9 +33,12 @@ struct line_opts {
 	bool no_probe;
 	unsigned probe_wait;		/* seconds */
 	const char *state_dir;
+	unsigned lock_wait;		/* seconds */
+	int lock_fd;			/* the lock held, or -1 */
 };
 
 #define LINE_STATE_DIR	"/run/softwire"
+#define LINE_LOCK_WAIT	30	/* seconds up and down wait for the lock */
 
 /*
  * Parse argv for one command; 0, 1 after --help (printed), or -1 after a
@@ -52,6 +55,14 @@ void line_free(struct line_opts *o);
  * after a message.
  */
 int line_resolve(struct line_opts *o, struct nl *nl);
+
+/*
+ * Hold DIR/TUNNEL.lock (flock) until line_free(), so that two runs of up
+ * or down on one tunnel never interleave; the holder's pid and command
+ * are written in it for a waiting run to name.  Waits up to
+ * o->lock_wait seconds; 0, or -1 after a message.
+ */
+int line_lock(struct line_opts *o);
 
 /*
  * The state file of a tunnel (DIR/TUNNEL.state), and the nftables text up

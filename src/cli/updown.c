@@ -32,6 +32,9 @@ updown_start(struct up_run *r, enum line_cmd cmd, const char *usage,
 	r->o = &r->opts;
 	if ((rc = line_parse(r->o, cmd, usage, argc, argv)) != 0)
 		return rc == 1 ? -1 : EXIT_USAGE;
+	/* Read the state and change the line under the lock only. */
+	if (cmd != LINE_SHOW && line_lock(r->o) == -1)
+		return EXIT_FAIL;
 	if (nl_open(&r->rt, NETLINK_ROUTE, &err) == -1) {
 		log_warnx("%s", err.msg);
 		return EXIT_FAIL;

@@ -180,6 +180,28 @@ rm -r "$tmp/st"
 grep -q 'oifname "sw0" iifname != { "lan0", "wlan0" } counter drop' \
     "$tmp/lan.nft" && ok || bad "render --lan: no LAN-only rule"
 
+echo "== the tunnel's lock: two runs of up or down never interleave"
+mkdir -p "$tmp/st"
+# A holder, as a running up would be: it writes its pid and command.
+flock "$tmp/st/sw0.lock" sh -c 'echo "pid $$ softwire up" >"$1"; :>"$1.held"
+    sleep 2' - "$tmp/st/sw0.lock" &
+holder=$!
+until [ -e "$tmp/st/sw0.lock.held" ]; do sleep 0.05; done
+hpid=$(cut -d' ' -f2 "$tmp/st/sw0.lock")
+expect 1 "sw0 is held by pid $hpid softwire up" -- down --lock-wait 0 \
+    --state-dir "$tmp/st"
+expect 1 "sw0 is held by pid $hpid softwire up" -- up --lock-wait 0 \
+    --rule "$RULE" --prefix 2001:db8:12:3400::/56 --state-dir "$tmp/st"
+[ "$(ls "$tmp/st")" = "$(printf 'sw0.lock\nsw0.lock.held')" ] && ok ||
+    bad "a refused up or down left files: $(ls "$tmp/st")"
+# One that may wait goes on once the holder is done.
+expect 0 "waiting up to 10 s" -- down --lock-wait 10 --state-dir "$tmp/st"
+grep -q "^sw0: not up" "$tmp/out" && ok || bad "down did not go on after the wait"
+wait $holder
+expect 2 '--lock-wait "x" is not a number in 0-3600' -- down --lock-wait x
+expect 2 "softwire show does not take --lock-wait" -- show --lock-wait 1
+rm -r "$tmp/st"
+
 echo "== datapath and softwire-br, without starting them"
 expect 2 "datapath takes one PREFIX (0 given)" -- datapath
 expect 2 "the rule gives no BR address" -- datapath --rule \
