@@ -35,7 +35,10 @@ CORE_SRC := src/core/addr.c src/core/err.c src/core/map.c src/core/rule.c \
 	src/core/state.c
 EDGE_SRC := src/ruleset.c src/json.c src/log.c src/linux/tun.c \
 	src/linux/ctl.c src/linux/loop.c
-CLI_SRC := src/cli/main.c src/cli/calc.c src/cli/rules.c src/cli/datapath.c \
+# The line: what up changes, decided apart from doing it (pure).
+LINE_SRC := src/line/change.c
+CLI_SRC := $(LINE_SRC) src/cli/main.c src/cli/calc.c src/cli/rules.c \
+	src/cli/datapath.c \
 	src/cli/render.c src/cli/line.c src/cli/up.c src/cli/updown.c \
 	src/cli/down.c src/cli/show.c \
 	src/linux/nl.c src/linux/rtnl.c src/linux/nft.c src/linux/ct.c \
@@ -46,7 +49,7 @@ CLI_SRC := src/cli/main.c src/cli/calc.c src/cli/rules.c src/cli/datapath.c \
 CLI_LIBS := $(shell pkg-config --libs libmnl libnftables 2>/dev/null || \
 	echo -lmnl -lnftables)
 GEN_SRC := $(B)/gen/rules_jp.c
-UNIT_TESTS := addr map rule s46 builtin dp frag plan state
+UNIT_TESTS := addr map rule s46 builtin dp frag plan state change
 FUZZERS := addr rule s46 pkt frag plan state
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o) $(B)/gen/rules_jp.o
@@ -100,6 +103,8 @@ $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/libswcore.a
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
 
 $(B)/tests/unit/%.o: SW_CFLAGS += -DVECTORS='"$(CURDIR)/tests/vectors/public.tsv"'
+# The line's planner is tested without the kernel edge it drives.
+$(B)/tests/test_change: $(LINE_SRC:%.c=$(B)/%.o)
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
@@ -129,6 +134,7 @@ bench: $(B)/softwire $(B)/softwire-br $(B)/bench-cps
 	@sh bench/nat.sh $(B)/softwire
 	@sh bench/nftcost.sh $(B)/softwire $(B)/bench-cps
 	@sh bench/datapath.sh $(B)/softwire $(B)/softwire-br userspace
+	@sh bench/fragflood.sh $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh -c 'sh tests/vm/modules.sh && \
 	  BENCH_PEER=kernel sh bench/datapath.sh $(B)/softwire \
 	  $(B)/softwire-br userspace kernel' 2>/dev/null

@@ -15,6 +15,7 @@
 #include "linux/nft.h"
 #include "linux/probe.h"
 #include "log.h"
+#include "line/change.h"
 #include "updown.h"
 
 static const char up_usage[] =
@@ -58,13 +59,12 @@ static const char up_usage[] =
 "usage or input.\n";
 
 /* The text of softwire's nftables transaction; static: it can be large. */
-static char up_nft_text[131072];
+static char up_nft_text[UP_NFT_MAX];
 
+/* Every change pushes one undo; up_apply checks the room first. */
 static void
 up_undo_push(struct up_run *r, const struct undo *u)
 {
-	if (r->nundo == UNDO_MAX)
-		fatalx("more than %d changes to undo", UNDO_MAX);
 	r->undo[r->nundo++] = *u;
 }
 
@@ -116,51 +116,158 @@ up_rollback(struct up_run *r)
 	return failed;
 }
 
-static bool
-up_tnl_same(const struct link_state *ls, const struct tnl_params *t)
+/* Load an nft transaction; its undo loads undo (taken over). */
+static int
+up_nft_load(struct up_run *r, const char *text, char *undo)
 {
-	const struct tnl_params *c = &ls->tnl;
+	struct undo u = { .kind = U_NFT, .nft = undo };
+	struct sw_err err;
 
-	return ls->has_tnl && memcmp(&c->local, &t->local, 16) == 0 &&
-	    memcmp(&c->remote, &t->remote, 16) == 0 && c->link == t->link &&
-	    c->proto == t->proto && c->hoplimit == t->hoplimit &&
-	    (c->flags & 0xffff) == t->flags;
+	if (undo == NULL) {
+		log_warn("keeping the current tables");
+		return -1;
+	}
+	if (nft_apply(text, false, &err) == -1) {
+		log_warnx("%s", err.msg);
+		free(undo);
+		return -1;
+	}
+	up_undo_push(r, &u);
+	return 0;
+}
+
+/* The transaction that puts back the tables up loaded last (or none). */
+static char *
+up_nft_old(const struct up_run *r)
+{
+	const char *old = r->old_tables != NULL ? r->old_tables : "";
+	size_t len = 128 + strlen(old);
+	char *text = malloc(len);
+	struct sbuf b;
+
+	if (text == NULL)
+		return NULL;
+	sbuf_init(&b, text, len);
+	nft_clear(&b, r->nft_bridge);
+	sbuf_printf(&b, "%s", old);
+	return text;
+}
+
+/*
+ * Moving the tunnel to a new mapping while packets flow: between the
+ * tunnel's move and the new tables, a packet NATed by one mapping would
+ * leave from the other's CE address, which the BR refuses as a bad
+ * source.  So the new tables go first with a guard that lets nothing out
+ * of the tunnel (the hold), the tunnel, address and routes move, and
+ * then the tables are made final; a rollback passes through the hold the
+ * same way back.
+ */
+static int
+up_hold(struct up_run *r)
+{
+	struct plan *p = &r->o->plan;
+	struct sbuf b;
+
+	if ((r->hold_text = malloc(UP_NFT_MAX)) == NULL) {
+		log_warn("keeping the current tables");
+		return -1;
+	}
+	sbuf_init(&b, r->hold_text, UP_NFT_MAX);
+	nft_clear(&b, r->nft_bridge);
+	p->hold = true;
+	plan_nft(p, &b);
+	p->hold = false;
+	if (b.overflow) {
+		log_warnx("the nftables ruleset is longer than %d bytes",
+		    UP_NFT_MAX);
+		return -1;
+	}
+	return up_nft_load(r, r->hold_text, up_nft_old(r));
+}
+
+/*
+ * softwire's tables, replaced in one transaction when they changed; the
+ * undo puts back the hold, or what up loaded last.
+ */
+static int
+up_nft(struct up_run *r)
+{
+	return up_nft_load(r, up_nft_text, r->hold_text != NULL ?
+	    strdup(r->hold_text) : up_nft_old(r));
 }
 
 /* The CE address, as a /128 without DAD, on the WAN (or its bridge). */
-static int
-up_ce_address(struct up_run *r)
+static void
+up_ce_addr(const struct up_run *r, struct if_addr *a)
 {
-	struct if_addr have[ADDR_LIST_MAX], *a = &r->ce_addr;
-	struct undo u = { .kind = U_ADDR, .add = true };
-	struct sw_err err;
-	size_t i, n;
-
 	memset(a, 0, sizeof(*a));
 	a->family = AF_INET6;
 	a->index = r->wan.index;
 	a->a6 = r->o->plan.map.ce;
 	a->plen = 128;
 	a->flags = IFA_F_NODAD;
-	if (addr_list(&r->rt, AF_INET6, r->wan.index, have, ADDR_LIST_MAX,
-	    &n, &err) == -1)
-		goto fail;
+}
+
+/* The shared IPv4 address (or the prefix) on the tunnel. */
+static void
+up_ipv4_addr(const struct up_run *r, struct if_addr *a)
+{
+	const struct map_result *m = &r->o->plan.map;
+
+	memset(a, 0, sizeof(*a));
+	a->family = AF_INET;
+	a->index = r->tun.index;
+	a->a4 = htonl(m->ipv4.addr);
+	a->plen = m->ipv4.len;
+}
+
+/* Is address a on its device: 1, 0, or -1 after a message? */
+static int
+up_addr_there(struct up_run *r, const struct if_addr *a)
+{
+	struct if_addr have[ADDR_LIST_MAX];
+	struct sw_err err;
+	size_t i, n;
+
+	if (addr_list(&r->rt, a->family, a->index, have, ADDR_LIST_MAX, &n,
+	    &err) == -1) {
+		log_warnx("%s", err.msg);
+		return -1;
+	}
 	for (i = 0; i < n; i++)
-		if (memcmp(&have[i].a6, &a->a6, 16) == 0) {
-			/* Ours if the last up added it. */
-			r->st.ce_added = r->have_old && r->old.ce_added &&
-			    memcmp(&r->old.ce, &a->a6, 16) == 0;
-			return 0;
-		}
-	if (addr_change(&r->rt, true, a, &err) == -1)
-		goto fail;
-	u.addr = *a;
-	up_undo_push(r, &u);
-	r->st.ce_added = true;
+		if (have[i].plen == a->plen && (a->family == AF_INET ?
+		    have[i].a4 == a->a4 : memcmp(&have[i].a6, &a->a6, 16) == 0))
+			return 1;
 	return 0;
-fail:
-	log_warnx("%s", err.msg);
-	return -1;
+}
+
+/* What the changes are decided from (up_prepare saw the rest). */
+static int
+up_observe(struct up_run *r, struct line_seen *s)
+{
+	struct if_addr a;
+	int there;
+
+	memset(s, 0, sizeof(*s));
+	up_ce_addr(r, &a);
+	if ((there = up_addr_there(r, &a)) == -1)
+		return -1;
+	s->ce_there = there;
+	/* Ours if the last up added it. */
+	r->st.ce_added = there && r->have_old && r->old.ce_added &&
+	    memcmp(&r->old.ce, &a.a6, 16) == 0;
+	s->tun_exists = r->tun_exists;
+	s->tun = r->tun;
+	if (r->tun_exists) {
+		up_ipv4_addr(r, &a);
+		if ((there = up_addr_there(r, &a)) == -1)
+			return -1;
+		s->ipv4_there = there;
+	}
+	memcpy(s->defaults, r->defaults, sizeof(s->defaults));
+	s->ndefaults = r->ndefaults;
+	s->nft_stale = r->nft_stale;
+	return 0;
 }
 
 static int
@@ -186,164 +293,117 @@ up_tunnel_create(struct up_run *r, const struct tnl_params *t)
 	u.index = r->tun.index;
 	up_undo_push(r, &u);
 	r->tun_exists = true;
-	return 0;
-}
-
-/* The ip6tnl to the BR: created, or its parameters brought up to date. */
-static int
-up_tunnel(struct up_run *r)
-{
-	const struct plan *p = &r->o->plan;
-	struct tnl_params t = {
-		.local = p->map.ce, .remote = p->map.rule.br,
-		.link = r->wan.index, .hoplimit = 64,
-		.encap_limit = 4,	/* unused: the flag turns it off */
-		.flags = IP6_TNL_F_IGN_ENCAP_LIMIT, .proto = IPPROTO_IPIP,
-	};
-	struct undo u = { .kind = U_LINK_PARAMS };
-	struct sw_err err;
-
-	if (!r->tun_exists) {
-		if (up_tunnel_create(r, &t) == -1)
-			return -1;
-	} else if (!up_tnl_same(&r->tun, &t)) {
-		if (link_ip6tnl(&r->rt, r->tun.index, p->tunnel, &t,
-		    &err) == -1) {
-			log_warnx("%s", err.msg);
-			return -1;
-		}
-		u.index = r->tun.index;
-		u.tnl = r->tun.tnl;
-		u.tnl.flags &= 0xffff;
-		up_undo_push(r, &u);
-	}
-	if (r->tun.mtu == p->mtu && r->tun.up)
-		return 0;
-	if (link_set(&r->rt, r->tun.index, p->mtu, true, &err) == -1) {
+	if (link_addrgen_none(&r->rt, r->tun.index, &err) == -1) {
 		log_warnx("%s", err.msg);
 		return -1;
 	}
-	u.kind = U_LINK_SET;
-	u.index = r->tun.index;
-	u.mtu = r->tun.mtu;
-	u.up = r->tun.up;
-	up_undo_push(r, &u);
 	return 0;
 }
 
-/* The shared IPv4 address (or the prefix) on the tunnel. */
+/* A default route replaced: undone by putting it back, and recorded. */
 static int
-up_ipv4(struct up_run *r)
+up_route_del(struct up_run *r, const struct saved_route *sr,
+    struct sw_err *err)
 {
-	const struct map_result *m = &r->o->plan.map;
+	struct undo u = { .kind = U_ROUTE, .route = *sr };
+
+	if (r->st.nroutes == STATE_ROUTES_MAX) {
+		err_set(err, "more than %d default routes to replace",
+		    STATE_ROUTES_MAX);
+		return -1;
+	}
+	if (route_saved_apply(&r->rt, false, sr, err) == -1)
+		return -1;
+	up_undo_push(r, &u);
+	memcpy(r->st.route[r->st.nroutes], sr->msg, sr->len);
+	r->st.route_len[r->st.nroutes++] = sr->len;
+	route_describe(sr, r->replaced[r->nreplaced++],
+	    sizeof(r->replaced[0]));
+	return 0;
+}
+
+/* Make one change and push what undoes it. */
+static int
+up_execute(struct up_run *r, const struct change *c)
+{
 	struct undo u = { .kind = U_ADDR, .add = true };
-	struct if_addr have[ADDR_LIST_MAX];
 	struct sw_err err;
-	size_t i, n;
 
-	if (addr_list(&r->rt, AF_INET, r->tun.index, have, ADDR_LIST_MAX, &n,
-	    &err) == -1) {
-		log_warnx("%s", err.msg);
-		return -1;
-	}
-	u.addr.family = AF_INET;
-	u.addr.index = r->tun.index;
-	u.addr.a4 = htonl(m->ipv4.addr);
-	u.addr.plen = m->ipv4.len;
-	for (i = 0; i < n; i++)
-		if (have[i].a4 == u.addr.a4 && have[i].plen == u.addr.plen)
-			return 0;
-	if (addr_change(&r->rt, true, &u.addr, &err) == -1) {
-		log_warnx("%s", err.msg);
-		return -1;
-	}
-	up_undo_push(r, &u);
-	return 0;
-}
-
-/* Replace (asked for) the other IPv4 defaults, then add ours. */
-static int
-up_routes(struct up_run *r)
-{
-	struct undo u = { .kind = U_ROUTE };
-	struct saved_route *d = r->defaults;
-	bool ours = false;
-	struct sw_err err;
-	size_t i;
-
-	if (route4_defaults(&r->rt, d, ROUTE_SAVE_MAX, &r->ndefaults,
-	    &err) == -1)
-		goto fail;
-	for (i = 0; i < r->ndefaults; i++) {
-		if (d[i].oif == r->tun.index) {
-			ours = true;
-			continue;
-		}
-		if (r->st.nroutes == STATE_ROUTES_MAX) {
-			log_warnx("more than %d default routes to replace",
-			    STATE_ROUTES_MAX);
-			return -1;
-		}
-		if (route_saved_apply(&r->rt, false, &d[i], &err) == -1)
-			goto fail;
-		u.route = d[i];
+	switch (c->kind) {
+	case CH_CE_ADDR:
+	case CH_IPV4_ADDR:
+		if (c->kind == CH_CE_ADDR)
+			up_ce_addr(r, &u.addr);
+		else
+			up_ipv4_addr(r, &u.addr);
+		if (addr_change(&r->rt, true, &u.addr, &err) == -1)
+			break;
+		r->st.ce_added |= c->kind == CH_CE_ADDR;
 		up_undo_push(r, &u);
-		memcpy(r->st.route[r->st.nroutes], d[i].msg, d[i].len);
-		r->st.route_len[r->st.nroutes++] = d[i].len;
-		route_describe(&d[i], r->replaced[r->nreplaced++],
-		    sizeof(r->replaced[0]));
-	}
-	if (ours)
 		return 0;
-	if (route4_default_dev(&r->rt, true, r->tun.index, &err) == -1)
-		goto fail;
-	u.kind = U_ROUTE_OURS;
-	u.index = r->tun.index;
-	up_undo_push(r, &u);
-	return 0;
-fail:
+	case CH_NFT_HOLD:
+		return up_hold(r);
+	case CH_TUNNEL_NEW:
+		return up_tunnel_create(r, &c->tnl);
+	case CH_TUNNEL_PARAMS:
+		if (link_ip6tnl(&r->rt, r->tun.index, r->o->plan.tunnel,
+		    &c->tnl, &err) == -1)
+			break;
+		u = (struct undo){ .kind = U_LINK_PARAMS, .index =
+		    r->tun.index, .tnl = c->was_tnl };
+		up_undo_push(r, &u);
+		return 0;
+	case CH_TUNNEL_SET:
+		if (link_set(&r->rt, r->tun.index, c->mtu, true, &err) == -1)
+			break;
+		/* A tunnel just made has its own MTU and state to put back. */
+		u = (struct undo){ .kind = U_LINK_SET, .index = r->tun.index,
+		    .mtu = r->tun.mtu, .up = r->tun.up };
+		up_undo_push(r, &u);
+		return 0;
+	case CH_ROUTE_DEL:
+		if (up_route_del(r, &c->route, &err) == -1)
+			break;
+		return 0;
+	case CH_ROUTE_OURS:
+		if (route4_default_dev(&r->rt, true, r->tun.index, &err) == -1)
+			break;
+		u = (struct undo){ .kind = U_ROUTE_OURS, .index =
+		    r->tun.index };
+		up_undo_push(r, &u);
+		return 0;
+	case CH_NFT_FINAL:
+		return up_nft(r);
+	default:
+		err_set(&err, "change %d unknown", c->kind);
+		break;
+	}
 	log_warnx("%s", err.msg);
 	return -1;
 }
 
-/*
- * softwire's tables, replaced in one transaction when they changed; the
- * undo deletes what the transaction made and loads what up loaded last.
- */
-static int
-up_nft(struct up_run *r)
-{
-	struct undo u = { .kind = U_NFT };
-	struct sw_err err;
-	const char *old = r->old_tables != NULL ? r->old_tables : "";
-	size_t len;
-	struct sbuf b;
-
-	if (!r->nft_stale)
-		return 0;
-	len = 128 + strlen(old);
-	if ((u.nft = malloc(len)) == NULL) {
-		log_warn("keeping the current tables");
-		return -1;
-	}
-	sbuf_init(&b, u.nft, len);
-	nft_clear(&b, r->nft_bridge);
-	sbuf_printf(&b, "%s", old);
-	if (nft_apply(up_nft_text, false, &err) == -1) {
-		log_warnx("%s", err.msg);
-		free(u.nft);
-		return -1;
-	}
-	up_undo_push(r, &u);
-	return 0;
-}
-
+/* Observe, decide the changes, make them in order. */
 static int
 up_apply(struct up_run *r)
 {
-	if (up_ce_address(r) == -1 || up_tunnel(r) == -1 ||
-	    up_ipv4(r) == -1 || up_routes(r) == -1 || up_nft(r) == -1)
+	struct change ch[UNDO_MAX];
+	struct line_seen seen;
+	struct tnl_params t;
+	struct sw_err err;
+	size_t i, n;
+
+	if (up_observe(r, &seen) == -1)
 		return -1;
+	change_tunnel(&r->o->plan, r->wan.index, &t);
+	if (change_plan(&r->o->plan, &t, &seen, ch, UNDO_MAX, &n,
+	    &err) == -1) {
+		log_warnx("%s", err.msg);
+		return -1;
+	}
+	/* change_plan() gives at most UNDO_MAX: each one's undo fits. */
+	for (i = 0; i < n; i++)
+		if (up_execute(r, &ch[i]) == -1)
+			return -1;
 	return 0;
 }
 

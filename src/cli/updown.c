@@ -56,6 +56,7 @@ updown_end(struct up_run *r)
 	size_t i;
 
 	free(r->old_tables);
+	free(r->hold_text);
 	for (i = 0; i < r->nundo; i++)
 		free(r->undo[i].nft);
 	nl_close(&r->rt);

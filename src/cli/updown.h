@@ -30,6 +30,7 @@ struct undo {
 };
 
 #define UNDO_MAX	32
+#define UP_NFT_MAX	131072	/* an nft transaction's text, at most */
 
 struct up_run {
 	struct line_opts opts, *o;
@@ -43,6 +44,7 @@ struct up_run {
 	bool nft_bridge;		/* the transaction touches the bridge table */
 	const char *nft_plan;		/* the tables' text, in the transaction */
 	char *old_tables;		/* the text up loaded last, to put back */
+	char *hold_text;		/* the tables while the tunnel moves */
 	struct saved_route defaults[ROUTE_SAVE_MAX];
 	size_t ndefaults;
 	char replaced[STATE_ROUTES_MAX][128];

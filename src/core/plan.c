@@ -210,7 +210,7 @@ nft_ranges(const struct plan *p, struct sbuf *b)
 static void
 nft_sets(const struct plan *p, struct sbuf *b)
 {
-	static uint16_t deck[PLAN_DECK_ENTRIES];
+	uint16_t deck[PLAN_DECK_ENTRIES];
 	unsigned i, n = plan_deck(p, deck, PLAN_DECK_ENTRIES);
 	char a[ADDR4_STRLEN];
 	uint16_t lo, hi;
@@ -263,6 +263,9 @@ nft_guard(const struct plan *p, struct sbuf *b, const char *v4)
 	sbuf_printf(b, "\tchain egress_guard {\n\t\ttype filter hook "
 	    "postrouting priority srcnat + 10; policy accept;\n"
 	    "\t\toifname != \"%s\" accept\n", p->tunnel);
+	if (p->hold)
+		sbuf_printf(b, "\t\tcounter drop comment \"the tunnel is "
+		    "moving to a new mapping\"\n");
 	if (p->map.ipv4.len == 32)
 		sbuf_printf(b, "\t\tip saddr != %s counter drop\n", v4);
 	else

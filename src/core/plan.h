@@ -39,6 +39,7 @@ struct plan {
 	bool replace_default;		/* replace an existing IPv4 default */
 	struct forward fwd[PLAN_FWD_MAX];
 	size_t nfwd;
+	bool hold;			/* the guard lets nothing out: moving */
 };
 
 /* "tcp:PORT=LANHOST[:PORT]" */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
@@ -50,11 +51,12 @@ loop_watch(int ep, int fd)
 	return 0;
 }
 
+#define LOOP_BUF	65536	/* one packet, the largest there is */
+
 static int
 loop_serve(int ep, int sig, int ctl, const struct loop_src *srcs, size_t n,
-    void *ctx, const char *role, const struct dp_stats *st)
+    void *ctx, const char *role, const struct dp_stats *st, uint8_t *buf)
 {
-	static uint8_t buf[65536];
 	struct epoll_event evs[8];
 	uint64_t now;
 	size_t s;
@@ -77,7 +79,7 @@ loop_serve(int ep, int sig, int ctl, const struct loop_src *srcs, size_t n,
 				ctl_answer(ctl, role, st);
 			for (s = 0; s < n; s++)
 				for (k = 0; fd == srcs[s].fd && k < DP_BATCH &&
-				    srcs[s].fn(ctx, buf, sizeof(buf), now); k++)
+				    srcs[s].fn(ctx, buf, LOOP_BUF, now); k++)
 					;
 		}
 	}
@@ -88,8 +90,13 @@ loop_run(const struct loop_src *srcs, size_t n, void *ctx,
     const char *control, const char *role, const struct dp_stats *st)
 {
 	int ep = -1, sig = -1, ctl = -1, rc = -1;
+	uint8_t *buf;
 	size_t s;
 
+	if ((buf = malloc(LOOP_BUF)) == NULL) {
+		log_warn("packet buffer");
+		return -1;
+	}
 	if ((sig = signals_open()) == -1)
 		goto out;
 	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1) {
@@ -103,8 +110,9 @@ loop_run(const struct loop_src *srcs, size_t n, void *ctx,
 			goto out;
 	if ((ctl = ctl_listen(control)) == -1 || loop_watch(ep, ctl) == -1)
 		goto out;
-	rc = loop_serve(ep, sig, ctl, srcs, n, ctx, role, st);
+	rc = loop_serve(ep, sig, ctl, srcs, n, ctx, role, st, buf);
 out:
+	free(buf);
 	if (ctl != -1)
 		unlink(control);
 	close_fd(ctl);

@@ -174,6 +174,26 @@ link_set(struct nl *nl, uint32_t index, unsigned mtu, bool up,
 }
 
 int
+link_addrgen_none(struct nl *nl, uint32_t index, struct sw_err *err)
+{
+	char buf[NL_BUFSIZE];
+	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifi;
+	struct nlattr *af, *in6;
+
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = (int)index;
+	af = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+	in6 = mnl_attr_nest_start(nlh, AF_INET6);
+	mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+	mnl_attr_nest_end(nlh, in6);
+	mnl_attr_nest_end(nlh, af);
+	return nl_talk(nl, nlh, "turning off the tunnel's own IPv6 addresses",
+	    err);
+}
+
+int
 link_del(struct nl *nl, uint32_t index, struct sw_err *err)
 {
 	char buf[NL_BUFSIZE];

@@ -42,6 +42,12 @@ int link_ip6tnl(struct nl *nl, uint32_t index, const char *name,
 int link_set(struct nl *nl, uint32_t index, unsigned mtu, bool up,
     struct sw_err *err);
 int link_del(struct nl *nl, uint32_t index, struct sw_err *err);
+/*
+ * No IPv6 address of its own (addrgenmode none), set before the link is
+ * up: an ip4ip6 tunnel cannot carry the link-local address's MLD reports
+ * and router solicitations, which would only count as tx errors.
+ */
+int link_addrgen_none(struct nl *nl, uint32_t index, struct sw_err *err);
 
 struct if_addr {
 	uint32_t index;

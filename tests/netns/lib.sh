@@ -82,6 +82,15 @@ wait_for() {
 	done
 }
 
+# at_least N CMD...: CMD prints N or more.  For wait_for, which runs it
+# again each time (a "$(...)" among wait_for's arguments would be read
+# only once).
+at_least() {
+	_n=$1
+	shift
+	[ "$("$@")" -ge "$_n" ] 2>/dev/null
+}
+
 check() {	# check DESCRIPTION GOT WANT
 	if [ "$2" = "$3" ]; then
 		PASSED=$((PASSED + 1))
@@ -156,6 +165,48 @@ lab_br() {
 	wait_for 5 "softwire-br" test -S "$LAB_TMP/br.sock"
 	n isp ip -6 route add "$BR/128" dev br6
 	n isp ip route add 192.0.2.0/24 dev br4
+}
+
+# lab_ce K PREFIX: CE K of the lab (namespaces ceK and lanK made), its
+# WAN fd00:K::2 behind the ISP, its LAN 10.0.K.0/24, the mapping of PREFIX
+# under $RULE in $LAB_TMP/ceK.json, its tunnel sw0 ($MODE: the userspace
+# datapath, default, or a kernel ip6tnl set up as by hand) and its NAT
+# ($NAT: softwire's reference ruleset, default, or the hand-made seed).
+lab_ce() {
+	_k=$1 _prefix=$2
+	link isp isp-ce$_k ce$_k ce$_k-wan
+	link ce$_k ce$_k-lan lan$_k lan$_k-ce
+	n isp ip -6 addr add fd00:$_k::1/64 dev isp-ce$_k nodad
+	n ce$_k ip -6 addr add fd00:$_k::2/64 dev ce$_k-wan nodad
+	n ce$_k ip -6 route add default via fd00:$_k::1
+	n isp ip -6 route add "$_prefix" via fd00:$_k::2
+	n ce$_k ip addr add 10.0.$_k.1/24 dev ce$_k-lan
+	n lan$_k ip addr add 10.0.$_k.2/24 dev lan$_k-ce
+	n lan$_k ip route add default via 10.0.$_k.1
+
+	"$SW" calc --json --iid draft --rule "$RULE" "$_prefix" \
+	    >"$LAB_TMP/ce$_k.json"
+	_ce=$(jq -r .ce_ipv6 "$LAB_TMP/ce$_k.json")
+	_v4=$(jq -r .ipv4 "$LAB_TMP/ce$_k.json")
+	n ce$_k ip -6 addr add "$_ce/128" dev ce$_k-wan nodad
+	if [ "${MODE:-userspace}" = kernel ]; then
+		n ce$_k ip -6 tunnel add sw0 mode ip4ip6 remote $BR \
+		    local "$_ce" dev ce$_k-wan encaplimit none
+		n ce$_k ip link set sw0 mtu 1460 up
+	else
+		bg ce$_k "$LAB_TMP/ce$_k.log" "$SW" datapath -v --iid draft \
+		    --rule "$RULE" --control "$LAB_TMP/ce$_k.sock" "$_prefix"
+		wait_for 5 "datapath on ce$_k" test -S "$LAB_TMP/ce$_k.sock"
+	fi
+	n ce$_k ip addr add "$_v4/32" dev sw0
+	n ce$_k ip route add default dev sw0
+	if [ "${NAT:-reference}" = seed ]; then
+		seedgen "$LAB_TMP/ce$_k.json" sw0 >"$LAB_TMP/ce$_k.nft"
+	else
+		"$SW" render --iid draft --rule "$RULE" --prefix "$_prefix" \
+		    --tunnel sw0 >"$LAB_TMP/ce$_k.nft"
+	fi
+	n ce$_k nft -f "$LAB_TMP/ce$_k.nft"
 }
 
 # bench_chain: the benchmarks' line, without its tunnel:

@@ -10,9 +10,11 @@ through, and hand-made ip4ip6 packets for the negative controls.
                                       handshakes) until killed
   peer.py tcp HOST PORT N             N TCP connections in turn; prints how
                                       many echoed
-  peer.py udp HOST PORT N [SIZE]      N UDP exchanges, each from a new socket,
+  peer.py udp HOST PORT N [SIZE [TIMEOUT]]
+                                      N UDP exchanges, each from a new socket,
                                       SIZE bytes each (larger than the tunnel
-                                      MTU: fragments both ways)
+                                      MTU: fragments both ways), waiting
+                                      TIMEOUT seconds (2) for each echo
   peer.py hold HOST PORT N SECONDS    N TCP connections held open at once
   peer.py flows tcp|udp|icmp SRC HOST[:PORT][,...] PORT N SECONDS [TRIES]
                                       N new flows at once (TCP connects, UDP
@@ -50,6 +52,16 @@ through, and hand-made ip4ip6 packets for the negative controls.
                                       the part's text
   peer.py catch PORT SECONDS          print each UDP datagram to PORT as
                                       "ADDR:PORT PAYLOAD", for SECONDS
+  peer.py fragflood SRC6 DST6 SRC4 DST4 SPORT DPORT STOP [whole]
+                                      first fragments of new datagrams (a
+                                      new identification each; with whole,
+                                      unfragmented datagrams) as fast as it
+                                      can until file STOP exists; prints
+                                      how many, and the seconds it took
+  peer.py stream HOST PORT SECONDS    a UDP datagram every millisecond for
+                                      SECONDS, from one socket and (every
+                                      tenth) from a new one; prints how
+                                      many were sent
 """
 import os
 import socket
@@ -110,14 +122,14 @@ def tcp(host, port, n):
     print(ok)
 
 
-def udp(host, port, n, size=0):
+def udp(host, port, n, size=0, timeout=2.0):
     ok = 0
     for i in range(n):
         # Unique to this sender, so a datagram mixed with another's fails.
         msg = (b"ping %d %d " % (os.getpid(), i)).ljust(size, b"x")
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.setsockopt(socket.IPPROTO_IP, 10, 0)  # IP_MTU_DISCOVER: DONT
-            s.settimeout(2)
+            s.settimeout(timeout)
             s.sendto(msg, (host, port))
             try:
                 if s.recv(65536) == msg:
@@ -319,6 +331,30 @@ def frag(src6, dst6, src4, dst4, sport, dport, ident, part, tag):
         ip4ip6(src6, dst6, src4, dst4, ident, 3, text)
 
 
+def fragflood(src6, dst6, src4, dst4, sport, dport, stop, whole=False):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, 4)
+    s.bind((src6, 0))
+    s.setblocking(False)
+    flags = 0 if whole else 0x2000
+    body = struct.pack("!HHHH", sport, dport, 8 + (16 if whole else 32),
+                       0) + b"f" * 16
+    hdr = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(body), 0,
+                                flags, 64, 17, 0, socket.inet_aton(src4),
+                                socket.inet_aton(dst4)))
+    n = 0
+    start = time.time()
+    while n % 256 or not os.path.exists(stop):
+        struct.pack_into("!HH", hdr, 4, n & 0xFFFF, flags)
+        struct.pack_into("!H", hdr, 10, 0)
+        struct.pack_into("!H", hdr, 10, csum(bytes(hdr)))
+        try:
+            s.sendto(bytes(hdr) + body, (dst6, 0))
+            n += 1
+        except BlockingIOError:
+            pass
+    print(n, "%.2f" % (time.time() - start))
+
+
 def catch(port, seconds):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("0.0.0.0", port))
@@ -333,6 +369,24 @@ def catch(port, seconds):
                   flush=True)
 
 
+def stream(host, port, seconds):
+    n = 0
+    end = time.time() + seconds
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        while time.time() < end:
+            try:
+                s.sendto(b"stream", (host, port))
+                if n % 10 == 0:
+                    with socket.socket(socket.AF_INET,
+                                       socket.SOCK_DGRAM) as new:
+                        new.sendto(b"stream", (host, port))
+            except OSError:
+                pass
+            n += 1
+            time.sleep(0.001)
+    print(n)
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "serve":
@@ -343,7 +397,8 @@ def main(argv):
         tcp(args[0], int(args[1]), int(args[2]))
     elif cmd == "udp":
         udp(args[0], int(args[1]), int(args[2]),
-            int(args[3]) if len(args) > 3 else 0)
+            int(args[3]) if len(args) > 3 else 0,
+            float(args[4]) if len(args) > 4 else 2.0)
     elif cmd == "hold":
         hold(args[0], int(args[1]), int(args[2]), float(args[3]))
     elif cmd == "flows":
@@ -362,6 +417,11 @@ def main(argv):
     elif cmd == "frag":
         frag(args[0], args[1], args[2], args[3], int(args[4]), int(args[5]),
              int(args[6]), args[7], args[8])
+    elif cmd == "fragflood":
+        fragflood(args[0], args[1], args[2], args[3], int(args[4]),
+                  int(args[5]), args[6], args[7:8] == ["whole"])
+    elif cmd == "stream":
+        stream(args[0], int(args[1]), float(args[2]))
     elif cmd == "catch":
         catch(int(args[0]), float(args[1]))
     else:

@@ -99,9 +99,11 @@ expect_fail() {
 	dump >"$LAB_TMP/post"
 	check_true "$_what: everything as it was" \
 	    cmp -s "$LAB_TMP/pre" "$LAB_TMP/post"
-	check "$_what: no state file" "$(ls "$STATE" 2>/dev/null | wc -l)" 0
+	check "$_what: no state file" "$(state_files "$STATE")" 0
 }
 brstat() { "$SWBR" --stats --control "$LAB_TMP/br.sock" | jq -r "$1"; }
+# Files up keeps in a state directory; the tunnel's lock file stays.
+state_files() { ls "$1" 2>/dev/null | grep -v '\.lock$' | wc -l; }
 show() { q ce1 "$SW" show --json --state-dir "$STATE" | jq -r "$1"; }
 
 dump >"$LAB_TMP/before"
@@ -143,6 +145,8 @@ check "tunnel: ip4ip6 (ipip6), encaplimit none, hoplimit 64, MTU 1460" \
 check "IPv4 on the tunnel" \
     "$(q ce1 ip -j addr show dev sw0 | jq -r '.[0].addr_info[] | select(.family == "inet") | .local')" \
     "$(jq -r .ipv4 "$LAB_TMP/m1.json")"
+check "tunnel: no IPv6 address of its own (no link-local, no MLD or RS)" \
+    "$(q ce1 ip -j -6 addr show dev sw0 | jq '[.[].addr_info[]?] | length')" 0
 check "the only IPv4 default is softwire's" \
     "$(q ce1 ip -j route show default | jq -c '[.[] | .dev]')" '["sw0"]'
 check "the BR answered the probe" "$(brstat ".echo_replies >= 1")" true
@@ -209,6 +213,7 @@ check "show: UDP connections in use" \
 check "show: all from the LAN host" "$(show '[.hosts[].address] | @csv')" \
     '"10.0.1.2"'
 check "show: nothing outside the set" "$(show .in_use.outside_set)" 0
+check "show: the idle tunnel counts no tx errors" "$(show .link.tx_errors)" 0
 
 say "the whole port set: 240 flows to one server, for TCP, UDP and echo"
 # A server address no earlier flow used: all 240 ports are free for it.
@@ -273,10 +278,24 @@ say "the line's prefix changes: up moves to the new mapping"
 bg lan1 "$LAB_TMP/hold.log" $PEER hold $SERVER 7 5 600
 wait_for 10 "held connections" test -s "$LAB_TMP/hold.log"
 check "connections held open" "$(cat "$LAB_TMP/hold.log")" 5
+# UDP runs through the change, old flows and new ones: not one packet may
+# leave from the new CE address with the old mapping's IPv4 source or
+# port, nor the other way round (the BR would count a bad source).
+drops=$(brstat '[.drops[]] | add')
+up0=$(brstat .upstream.packets)
+bg lan1 "$LAB_TMP/stream.log" $PEER stream $SERVER 7 8
+wait_for 5 "the stream through the tunnel" \
+    at_least $((up0 + 100)) brstat .upstream.packets
 n ce1 ip -6 addr del 2001:db8:12:3400::2/64 dev ce1-wan
 n ce1 ip -6 addr add 2001:db8:12:3500::2/64 dev ce1-wan nodad
 # The LAN is renumbered after the WAN: up runs in between.
 q ce1 $UP --replace-default --lan ce1-lan >"$LAB_TMP/out"
+up1=$(brstat .upstream.packets)
+wait_for 15 "the stream's end" test -s "$LAB_TMP/stream.log"
+check "BR: no packet mixed the two mappings while up moved the line" \
+    "$(brstat '[.drops[]] | add')" "$drops"
+check "the stream went on over the new mapping" \
+    "$(brstat ".upstream.packets > $up1 + 100")" true
 n ce1 ip -6 addr del 2001:db8:12:3401::1/64 dev ce1-lan
 n ce1 ip -6 addr add 2001:db8:12:3501::1/64 dev ce1-lan nodad
 cat "$LAB_TMP/out"
@@ -314,7 +333,7 @@ dump >"$LAB_TMP/after"
 check_true "down: links, addresses, routes, nft as before up" \
     cmp -s "$LAB_TMP/before" "$LAB_TMP/after"
 diff "$LAB_TMP/before" "$LAB_TMP/after" || true
-check "down: state removed" "$(ls "$STATE" | wc -l)" 0
+check "down: state removed" "$(state_files "$STATE")" 0
 check "show after down" "$(show .up)" false
 q ce1 "$SW" down --state-dir "$STATE" >"$LAB_TMP/out"
 check "down again: nothing to do" "$(grep -c 'nothing to do' "$LAB_TMP/out")" 1
@@ -371,7 +390,7 @@ cat "$LAB_TMP/out"
 check "down with the replaced route's device gone: done" $rc 0
 check "down: says that route was not restored" \
     "$(grep -c 'not restored' "$LAB_TMP/out")" 1
-check "down: state removed" "$(ls "$STATE2" | wc -l)" 0
+check "down: state removed" "$(state_files "$STATE2")" 0
 check "after down: no bridge table" \
     "$(q ce2 nft list tables | grep -c 'bridge softwire' || true)" 0
 check "after down: IPv4 crosses again (negative control)" "$(reach)" yes
