@@ -33,7 +33,7 @@ CORE_SRC := src/core/addr.c src/core/err.c src/core/map.c src/core/rule.c \
 	src/core/s46.c src/core/service.c src/core/builtin.c \
 	src/core/pkt.c src/core/dp.c src/core/sbuf.c src/core/plan.c \
 	src/core/state.c
-EDGE_SRC := src/ruleset.c src/json.c src/log.c src/linux/tun.c \
+EDGE_SRC := src/opt.c src/ruleset.c src/json.c src/log.c src/linux/tun.c \
 	src/linux/ctl.c src/linux/loop.c
 # The line: what up changes, decided apart from doing it (pure).
 LINE_SRC := src/line/change.c

@@ -23,6 +23,7 @@
 #include "linux/loop.h"
 #include "linux/tun.h"
 #include "log.h"
+#include "opt.h"
 #include "ruleset.h"
 
 #define BR_CONTROL "/run/softwire-br.sock"
@@ -57,62 +58,51 @@ struct br_opts {
 };
 
 static int
-br_parse_args(int argc, char **argv, struct br_opts *o)
+br_option(void *ctx, int key, const char *arg)
 {
-	static const struct option longopts[] = {
-		RULESET_OPTIONS,
-		{ "address", required_argument, NULL, 'a' },
-		{ "service", required_argument, NULL, 's' },
-		{ "tun4", required_argument, NULL, '4' },
-		{ "tun6", required_argument, NULL, '6' },
-		LOOP_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct br_opts *o = ctx;
 	struct sw_err err;
 	char q[QUOTE_LEN];
-	int c, r;
+	int r;
 
-	while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
-		if ((r = ruleset_option(&o->rs, c, optarg)) != 0) {
-			if (r == -1)
-				return -1;
-			continue;
-		}
-		if (loop_option(c, optarg, "softwire-br", &o->control,
-		    &o->stats))
-			continue;
-		switch (c) {
-		case 'a':
-			if (addr6_parse(optarg, &o->addr, &err) == -1) {
-				log_warnx("--address: %s", err.msg);
-				return -1;
-			}
-			o->have_addr = true;
-			break;
-		case 's':
-			if (service_lookup(optarg) == -1) {
-				log_warnx("--service \"%s\": want v6plus, "
-				    "biglobe, ocn or nuro",
-				    err_quote(q, sizeof(q), optarg));
-				return -1;
-			}
-			o->service = optarg;
-			break;
-		case '4':
-			o->tun4 = optarg;
-			break;
-		case '6':
-			o->tun6 = optarg;
-			break;
-		case 'h':
-			fputs(br_usage, stdout);
-			return 1;
-		default:
-			fputs(br_usage, stderr);
+	if ((r = ruleset_option(&o->rs, key, arg)) != 0)
+		return r == -1 ? -1 : 0;
+	if (loop_option(key, arg, "softwire-br", &o->control, &o->stats))
+		return 0;
+	switch (key) {
+	case K_ADDRESS:
+		if (addr6_parse(arg, &o->addr, &err) == -1) {
+			log_warnx("--address: %s", err.msg);
 			return -1;
 		}
+		o->have_addr = true;
+		return 0;
+	case K_SERVICE:
+		if (service_lookup(arg) == -1) {
+			log_warnx("--service \"%s\": want v6plus, biglobe, ocn "
+			    "or nuro", err_quote(q, sizeof(q), arg));
+			return -1;
+		}
+		o->service = arg;
+		return 0;
+	case K_TUN4:
+		o->tun4 = arg;
+		return 0;
+	default:		/* K_TUN6: the table gives the BR no other */
+		o->tun6 = arg;
+		return 0;
 	}
+}
+
+static int
+br_parse_args(int argc, char **argv, struct br_opts *o)
+{
+	char q[QUOTE_LEN];
+	int rc;
+
+	if ((rc = opt_parse(OPT_BR, "softwire-br", br_usage, argc, argv,
+	    br_option, o)) != 0)
+		return rc;
 	if (optind != argc) {
 		log_warnx("unexpected argument \"%s\"",
 		    err_quote(q, sizeof(q), argv[optind]));

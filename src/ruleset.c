@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opt.h"
 #include "ruleset.h"
 #include "core/builtin.h"
 #include "core/rule.h"
@@ -99,14 +100,14 @@ ruleset_option(struct ruleset *rs, int c, const char *arg)
 	int rc;
 
 	switch (c) {
-	case 'r':
+	case K_RULE:
 		rc = ruleset_add_text(rs, arg);
 		break;
-	case 'm':
-	case 'l':
-		rc = ruleset_add_dhcp(rs, arg, c == 'l');
+	case K_DHCP6_MAPE:
+	case K_DHCP6_LW:
+		rc = ruleset_add_dhcp(rs, arg, c == K_DHCP6_LW);
 		break;
-	case 'i':
+	case K_IID:
 		rc = ruleset_iid(rs, arg);
 		break;
 	default:

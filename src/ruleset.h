@@ -18,14 +18,10 @@ struct ruleset {
 	enum iid_layout iid;
 };
 
-/* The options every command takes its rules from, for getopt_long(). */
-#define RULESET_OPTIONS							\
-	{ "rule", required_argument, NULL, 'r' },			\
-	{ "dhcp6-mape", required_argument, NULL, 'm' },			\
-	{ "dhcp6-lw", required_argument, NULL, 'l' },			\
-	{ "iid", required_argument, NULL, 'i' }
-
-/* 1 when getopt's c was one of RULESET_OPTIONS, 0 if not, -1 if bad. */
+/*
+ * 1 when key (opt.h) was a rule option (--rule, --dhcp6-mape, --dhcp6-lw,
+ * --iid), now applied; 0 if not; -1 after a message.
+ */
 int ruleset_option(struct ruleset *rs, int c, const char *arg);
 
 int ruleset_add_text(struct ruleset *rs, const char *text);

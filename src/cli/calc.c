@@ -7,6 +7,7 @@
 #include "core/builtin.h"
 #include "json.h"
 #include "log.h"
+#include "opt.h"
 
 static const char calc_usage[] =
 "usage: softwire calc [--json] [--iid rfc|draft] [--rule RULE]...\n"
@@ -138,34 +139,25 @@ calc_print_json(const struct map_result *m)
 }
 
 static int
+calc_option(void *ctx, int key, const char *arg)
+{
+	struct calc_opts *o = ctx;
+	int r;
+
+	if ((r = ruleset_option(&o->rs, key, arg)) != 0)
+		return r == -1 ? -1 : 0;
+	o->json = true;		/* K_JSON: the table gives calc no other */
+	return 0;
+}
+
+static int
 calc_parse_args(int argc, char **argv, struct calc_opts *o)
 {
-	static const struct option longopts[] = {
-		RULESET_OPTIONS,
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, r;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if ((r = ruleset_option(&o->rs, c, optarg)) != 0) {
-			if (r == -1)
-				return -1;
-			continue;
-		}
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 'h':
-			fputs(calc_usage, stdout);
-			return 1;
-		default:
-			fputs(calc_usage, stderr);
-			return -1;
-		}
-	}
+	if ((rc = opt_parse(OPT_CALC, "softwire calc", calc_usage, argc, argv,
+	    calc_option, o)) != 0)
+		return rc;
 	if (argc - optind != 1) {
 		log_warnx("calc takes one PREFIX (%d given)", argc - optind);
 		fputs(calc_usage, stderr);

@@ -19,6 +19,7 @@
 #include "linux/loop.h"
 #include "linux/tun.h"
 #include "log.h"
+#include "opt.h"
 
 #define DP_CONTROL "/run/softwire-datapath.sock"
 
@@ -50,38 +51,27 @@ struct dp_opts {
 };
 
 static int
+datapath_option(void *ctx, int key, const char *arg)
+{
+	struct dp_opts *o = ctx;
+	int r;
+
+	if ((r = ruleset_option(&o->rs, key, arg)) != 0)
+		return r == -1 ? -1 : 0;
+	if (loop_option(key, arg, "softwire", &o->control, &o->stats))
+		return 0;
+	o->tun = arg;		/* K_TUN: the table gives datapath no other */
+	return 0;
+}
+
+static int
 datapath_parse_args(int argc, char **argv, struct dp_opts *o)
 {
-	static const struct option longopts[] = {
-		RULESET_OPTIONS,
-		{ "tun", required_argument, NULL, 't' },
-		LOOP_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, r;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
-		if ((r = ruleset_option(&o->rs, c, optarg)) != 0) {
-			if (r == -1)
-				return -1;
-			continue;
-		}
-		if (loop_option(c, optarg, "softwire", &o->control,
-		    &o->stats))
-			continue;
-		switch (c) {
-		case 't':
-			o->tun = optarg;
-			break;
-		case 'h':
-			fputs(datapath_usage, stdout);
-			return 1;
-		default:
-			fputs(datapath_usage, stderr);
-			return -1;
-		}
-	}
+	if ((rc = opt_parse(OPT_DATAPATH, "softwire datapath", datapath_usage,
+	    argc, argv, datapath_option, o)) != 0)
+		return rc;
 	if (o->stats && argc == optind)
 		return 0;
 	if (argc - optind != 1) {

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -16,40 +15,7 @@
 
 #include "line.h"
 #include "log.h"
-
-/* Which commands take an option: the rest refuse it by name. */
-struct line_option {
-	struct option o;
-	unsigned cmds;
-};
-
-#define ALL	(LINE_RENDER | LINE_UP | LINE_DOWN | LINE_SHOW)
-#define PLAN	(LINE_RENDER | LINE_UP)
-#define LIVE	(LINE_UP | LINE_DOWN | LINE_SHOW)
-
-static const struct line_option line_options[] = {
-	{ { "rule", required_argument, NULL, 'r' }, PLAN },
-	{ { "dhcp6-mape", required_argument, NULL, 'm' }, PLAN },
-	{ { "dhcp6-lw", required_argument, NULL, 'l' }, PLAN },
-	{ { "iid", required_argument, NULL, 'i' }, PLAN },
-	{ { "prefix", required_argument, NULL, 'p' }, PLAN },
-	{ { "wan", required_argument, NULL, 'w' }, PLAN },
-	{ { "wan-port", required_argument, NULL, 'W' }, PLAN },
-	{ { "tunnel", required_argument, NULL, 't' }, ALL },
-	{ { "mtu", required_argument, NULL, 'M' }, PLAN },
-	{ { "lan", required_argument, NULL, 'L' }, PLAN },
-	{ { "forward", required_argument, NULL, 'F' }, PLAN },
-	{ { "replace-default", no_argument, NULL, 'R' }, PLAN },
-	{ { "format", required_argument, NULL, 'f' }, LINE_RENDER },
-	{ { "json", no_argument, NULL, 'j' }, LINE_SHOW },
-	{ { "no-probe", no_argument, NULL, 'n' }, LINE_UP },
-	{ { "probe-wait", required_argument, NULL, 'P' }, LINE_UP },
-	{ { "state-dir", required_argument, NULL, 's' }, LIVE },
-	{ { "lock-wait", required_argument, NULL, 'K' }, LINE_UP | LINE_DOWN },
-	{ { "help", no_argument, NULL, 'h' }, ALL },
-};
-
-#define NOPTS	(sizeof(line_options) / sizeof(line_options[0]))
+#include "opt.h"
 
 static const char *
 line_cmd_name(enum line_cmd cmd)
@@ -111,13 +77,17 @@ line_forward(struct plan *p, const char *arg)
 }
 
 static int
-line_option(struct line_opts *o, int c, const char *arg)
+line_option(void *ctx, int c, const char *arg)
 {
+	struct line_opts *o = ctx;
 	struct plan *p = &o->plan;
 	char q[QUOTE_LEN];
+	int r;
 
+	if ((r = ruleset_option(&o->rs, c, arg)) != 0)
+		return r == -1 ? -1 : 0;
 	switch (c) {
-	case 'f':
+	case K_FORMAT:
 		if (strcmp(arg, "sh") != 0 && strcmp(arg, "nft") != 0) {
 			log_warnx("--format \"%s\": want nft or sh",
 			    err_quote(q, sizeof(q), arg));
@@ -125,72 +95,71 @@ line_option(struct line_opts *o, int c, const char *arg)
 		}
 		o->sh = strcmp(arg, "sh") == 0;
 		return 0;
-	case 'p':
+	case K_PREFIX:
 		o->prefix = arg;
 		return 0;
-	case 'w':
+	case K_WAN:
 		return line_ifname(p->wan, "--wan", arg);
-	case 'W':
+	case K_WAN_PORT:
 		return line_ifname(p->wan_port, "--wan-port", arg);
-	case 't':
+	case K_TUNNEL:
 		return line_ifname(p->tunnel, "--tunnel", arg);
-	case 'L':
+	case K_LAN:
 		if (p->nlan == PLAN_LAN_MAX) {
 			log_warnx("more than %d --lan", PLAN_LAN_MAX);
 			return -1;
 		}
 		return line_ifname(p->lan[p->nlan++], "--lan", arg);
-	case 'M':
+	case K_MTU:
 		o->mtu_set = true;
 		return line_number("--mtu", arg, PLAN_MTU_MIN, PLAN_MTU_MAX,
 		    &p->mtu);
-	case 'F':
+	case K_FORWARD:
 		return line_forward(p, arg);
-	case 'R':
+	case K_REPLACE_DEFAULT:
 		p->replace_default = true;
 		return 0;
-	case 'j':
+	case K_JSON:
 		o->json = true;
 		return 0;
-	case 'n':
+	case K_NO_PROBE:
 		o->no_probe = true;
 		return 0;
-	case 'P':
+	case K_PROBE_WAIT:
 		return line_number("--probe-wait", arg, 1, 60, &o->probe_wait);
-	case 's':
+	case K_STATE_DIR:
 		o->state_dir = arg;
 		return 0;
-	case 'K':
+	case K_LOCK_WAIT:
 		return line_number("--lock-wait", arg, 0, 3600, &o->lock_wait);
 	default:
+		log_warnx("option %d is in the table but not handled", c);
 		return -1;
 	}
 }
 
-/* Refuse an option this command does not take, by its name. */
-static int
-line_allowed(const struct line_opts *o, int c)
+/* The option table's name for a command. */
+static enum opt_cmd
+line_opt_cmd(enum line_cmd cmd)
 {
-	size_t i;
-
-	for (i = 0; i < NOPTS; i++)
-		if (line_options[i].o.val == c &&
-		    !(line_options[i].cmds & o->cmd)) {
-			log_warnx("softwire %s does not take --%s",
-			    line_cmd_name(o->cmd), line_options[i].o.name);
-			return -1;
-		}
-	return 0;
+	switch (cmd) {
+	case LINE_RENDER:
+		return OPT_RENDER;
+	case LINE_UP:
+		return OPT_UP;
+	case LINE_DOWN:
+		return OPT_DOWN;
+	default:
+		return OPT_SHOW;
+	}
 }
 
 int
 line_parse(struct line_opts *o, enum line_cmd cmd, const char *usage,
     int argc, char **argv)
 {
-	struct option longopts[NOPTS + 1];
-	char q[QUOTE_LEN];
-	size_t i;
-	int c, r;
+	char name[32], q[QUOTE_LEN];
+	int rc;
 
 	memset(o, 0, sizeof(*o));
 	o->cmd = cmd;
@@ -200,28 +169,10 @@ line_parse(struct line_opts *o, enum line_cmd cmd, const char *usage,
 	o->lock_wait = LINE_LOCK_WAIT;
 	o->lock_fd = -1;
 	o->state_dir = LINE_STATE_DIR;
-	for (i = 0; i < NOPTS; i++)
-		longopts[i] = line_options[i].o;
-	memset(&longopts[NOPTS], 0, sizeof(longopts[NOPTS]));
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == '?') {
-			fputs(usage, stderr);
-			return -1;
-		}
-		if (line_allowed(o, c) == -1)
-			return -1;
-		if (c == 'h') {
-			fputs(usage, stdout);
-			return 1;
-		}
-		if ((r = ruleset_option(&o->rs, c, optarg)) != 0) {
-			if (r == -1)
-				return -1;
-			continue;
-		}
-		if (line_option(o, c, optarg) == -1)
-			return -1;
-	}
+	snprintf(name, sizeof(name), "softwire %s", line_cmd_name(cmd));
+	if ((rc = opt_parse(line_opt_cmd(cmd), name, usage, argc, argv,
+	    line_option, o)) != 0)
+		return rc;
 	if (optind != argc) {
 		log_warnx("unexpected argument \"%s\" (options only; a prefix "
 		    "goes after --prefix)", err_quote(q, sizeof(q),

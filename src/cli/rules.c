@@ -7,6 +7,7 @@
 #include "core/builtin.h"
 #include "json.h"
 #include "log.h"
+#include "opt.h"
 
 static const char rules_usage[] =
 "usage: softwire rules [--json] [--service NAME]\n"
@@ -49,45 +50,48 @@ rules_print_text(const struct map_rule *r)
 	    addr6_format(&r->br, br), r->unverified ? "  (unverified)" : "");
 }
 
+struct rules_opts {
+	const char *service;
+	bool json;
+};
+
+static int
+rules_option(void *ctx, int key, const char *arg)
+{
+	struct rules_opts *o = ctx;
+	char q[QUOTE_LEN];
+
+	if (key == K_JSON) {
+		o->json = true;
+		return 0;
+	}
+	/* K_SERVICE: the table gives rules no other */
+	if (service_lookup(arg) == -1) {
+		log_warnx("--service \"%s\": want v6plus, biglobe, ocn or nuro",
+		    err_quote(q, sizeof(q), arg));
+		return -1;
+	}
+	o->service = arg;
+	return 0;
+}
+
 int
 cmd_rules(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "service", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *service = NULL;
+	struct rules_opts o = { NULL, false };
+	const char *service;
 	char q[QUOTE_LEN];
 	struct map_rule r;
 	struct json j;
-	bool json = false;
+	bool json;
 	size_t i;
-	int c;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 's':
-			service = optarg;
-			if (service_lookup(service) == -1) {
-				log_warnx("--service \"%s\": want v6plus, "
-				    "biglobe, ocn or nuro",
-				    err_quote(q, sizeof(q), service));
-				return EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			fputs(rules_usage, stdout);
-			return 0;
-		default:
-			fputs(rules_usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
+	if ((rc = opt_parse(OPT_RULES, "softwire rules", rules_usage, argc, argv,
+	    rules_option, &o)) != 0)
+		return rc == 1 ? 0 : EXIT_USAGE;
+	service = o.service;
+	json = o.json;
 	if (optind != argc) {
 		log_warnx("rules takes no arguments (\"%s\" given)",
 		    err_quote(q, sizeof(q), argv[optind]));

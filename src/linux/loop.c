@@ -11,6 +11,7 @@
 #include "linux/ctl.h"
 #include "linux/loop.h"
 #include "log.h"
+#include "opt.h"
 
 /* A signalfd for SIGINT and SIGTERM, which it blocks: no signal handlers. */
 static int
@@ -126,13 +127,13 @@ loop_option(int c, const char *arg, const char *progname,
     const char **control, bool *stats)
 {
 	switch (c) {
-	case 'c':
+	case K_CONTROL:
 		*control = arg;
 		return 1;
-	case 'S':
+	case K_STATS:
 		*stats = true;
 		return 1;
-	case 'v':
+	case K_VERBOSE:
 		log_init(progname, 0, 1);
 		return 1;
 	default:

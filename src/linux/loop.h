@@ -28,13 +28,10 @@ struct loop_src {
 int loop_run(const struct loop_src *srcs, size_t n, void *ctx,
     const char *control, const char *role, const struct dp_stats *st);
 
-/* Options both datapath programs take, for getopt_long(). */
-#define LOOP_OPTIONS							\
-	{ "control", required_argument, NULL, 'c' },			\
-	{ "stats", no_argument, NULL, 'S' },				\
-	{ "verbose", no_argument, NULL, 'v' }
-
-/* 1 when getopt's c was one of LOOP_OPTIONS (now applied), else 0. */
+/*
+ * 1 when key (opt.h) was one of the options both datapath programs take
+ * (--control, --stats, -v), now applied; else 0.
+ */
 int loop_option(int c, const char *arg, const char *progname,
     const char **control, bool *stats);
 

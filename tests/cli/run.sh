@@ -154,6 +154,11 @@ expect 1 "no IPv4-over-IPv6 (MAP-E) service" -- render --prefix 2408:1::/56
 echo "== up, down and show: what they refuse before touching anything"
 RULE=ipv6prefix=2001:db8::/40,ipv4prefix=192.0.2.0/24,ealen=16,offset=4,br=2001:db8:ffff::1
 expect 2 "softwire up does not take --json" -- up --json
+# One option table for every command: each refuses the others' by name.
+expect 2 "softwire calc does not take --wan" -- calc --wan eth0 2001:db8::/56
+expect 2 "softwire rules does not take --rule" -- rules --rule "$RULE"
+expect 2 "softwire datapath does not take --json" -- datapath --json
+expect 2 "usage: softwire calc" -- calc --bogus 2001:db8::/56
 expect 2 "softwire show does not take --rule" -- show --rule "$RULE"
 expect 2 "softwire down does not take --prefix" -- down --prefix 2001:db8::/56
 expect 2 'unexpected argument "2001:db8::/56"' -- up 2001:db8::/56
@@ -213,6 +218,8 @@ expect 2 "--address is required" --
 expect 2 '--address: "2001:zz::1" is not an IPv6 address' -- --address 2001:zz::1
 expect 2 'unknown key "bad"' -- --address 2001:db8::1 --rule bad
 expect 2 '--service "transix"' -- --address 2001:db8::1 --service transix
+expect 2 "softwire-br does not take --tunnel" -- --address 2001:db8::1 \
+    --tunnel sw0
 expect 1 "$tmp/none.sock" -- --stats --control "$tmp/none.sock"
 expect 0 "usage: softwire-br" -- --help
 SW=$SW_SAVED

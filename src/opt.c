@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "log.h"
+#include "opt.h"
+
+#define RULES	(OPT_CALC | OPT_DATAPATH | OPT_RENDER | OPT_UP | OPT_BR)
+#define PLAN	(OPT_RENDER | OPT_UP)
+#define LIVE	(OPT_UP | OPT_DOWN | OPT_SHOW)
+#define LOOP	(OPT_DATAPATH | OPT_BR)
+#define ALL	0xffffu
+
+static const struct opt_def {
+	struct option o;
+	unsigned cmds;
+} opt_table[] = {
+	{ { "rule", required_argument, NULL, K_RULE }, RULES },
+	{ { "dhcp6-mape", required_argument, NULL, K_DHCP6_MAPE }, RULES },
+	{ { "dhcp6-lw", required_argument, NULL, K_DHCP6_LW }, RULES },
+	{ { "iid", required_argument, NULL, K_IID }, RULES },
+	{ { "service", required_argument, NULL, K_SERVICE },
+	    OPT_RULES | OPT_BR },
+	{ { "json", no_argument, NULL, K_JSON },
+	    OPT_CALC | OPT_RULES | OPT_SHOW },
+	{ { "prefix", required_argument, NULL, K_PREFIX }, PLAN },
+	{ { "wan", required_argument, NULL, K_WAN }, PLAN },
+	{ { "wan-port", required_argument, NULL, K_WAN_PORT }, PLAN },
+	{ { "tunnel", required_argument, NULL, K_TUNNEL }, PLAN | LIVE },
+	{ { "mtu", required_argument, NULL, K_MTU }, PLAN },
+	{ { "lan", required_argument, NULL, K_LAN }, PLAN },
+	{ { "forward", required_argument, NULL, K_FORWARD }, PLAN },
+	{ { "replace-default", no_argument, NULL, K_REPLACE_DEFAULT }, PLAN },
+	{ { "format", required_argument, NULL, K_FORMAT }, OPT_RENDER },
+	{ { "no-probe", no_argument, NULL, K_NO_PROBE }, OPT_UP },
+	{ { "probe-wait", required_argument, NULL, K_PROBE_WAIT }, OPT_UP },
+	{ { "state-dir", required_argument, NULL, K_STATE_DIR }, LIVE },
+	{ { "lock-wait", required_argument, NULL, K_LOCK_WAIT },
+	    OPT_UP | OPT_DOWN },
+	{ { "tun", required_argument, NULL, K_TUN }, OPT_DATAPATH },
+	{ { "address", required_argument, NULL, K_ADDRESS }, OPT_BR },
+	{ { "tun4", required_argument, NULL, K_TUN4 }, OPT_BR },
+	{ { "tun6", required_argument, NULL, K_TUN6 }, OPT_BR },
+	{ { "control", required_argument, NULL, K_CONTROL }, LOOP },
+	{ { "stats", no_argument, NULL, K_STATS }, LOOP },
+	{ { "verbose", no_argument, NULL, K_VERBOSE }, LOOP },
+	{ { "help", no_argument, NULL, K_HELP }, ALL },
+};
+
+#define NOPTS	(sizeof(opt_table) / sizeof(opt_table[0]))
+
+/* The table entry of key (every key has one). */
+static const struct opt_def *
+opt_find(int key)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (opt_table[i].o.val == key)
+			return &opt_table[i];
+	return NULL;
+}
+
+int
+opt_parse(enum opt_cmd cmd, const char *name, const char *usage, int argc,
+    char **argv, opt_fn fn, void *ctx)
+{
+	struct option longopts[NOPTS + 1];
+	const struct opt_def *d;
+	size_t i;
+	int c;
+
+	for (i = 0; i < NOPTS; i++)
+		longopts[i] = opt_table[i].o;
+	longopts[NOPTS] = (struct option){ NULL, 0, NULL, 0 };
+	while ((c = getopt_long(argc, argv, cmd & LOOP ? "hv" : "h", longopts,
+	    NULL)) != -1) {
+		if (c == '?') {
+			fputs(usage, stderr);
+			return -1;
+		}
+		if ((d = opt_find(c)) != NULL && !(d->cmds & cmd)) {
+			log_warnx("%s does not take --%s", name, d->o.name);
+			return -1;
+		}
+		if (c == K_HELP) {
+			fputs(usage, stdout);
+			return 1;
+		}
+		if (fn(ctx, c, optarg) == -1)
+			return -1;
+	}
+	return 0;
+}
