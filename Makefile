@@ -32,7 +32,7 @@ B := build
 CORE_SRC := src/core/addr.c src/core/err.c src/core/map.c src/core/rule.c \
 	src/core/s46.c src/core/service.c src/core/builtin.c \
 	src/core/pkt.c src/core/dp.c src/core/sbuf.c src/core/plan.c \
-	src/core/state.c
+	src/core/state.c src/core/config.c
 EDGE_SRC := src/opt.c src/ruleset.c src/json.c src/log.c src/linux/tun.c \
 	src/linux/ctl.c src/linux/loop.c
 # The line: what up changes, decided apart from doing it (pure).
@@ -49,8 +49,8 @@ CLI_SRC := $(LINE_SRC) src/cli/main.c src/cli/calc.c src/cli/rules.c \
 CLI_LIBS := $(shell pkg-config --libs libmnl libnftables 2>/dev/null || \
 	echo -lmnl -lnftables)
 GEN_SRC := $(B)/gen/rules_jp.c
-UNIT_TESTS := addr map rule s46 builtin dp frag plan state change
-FUZZERS := addr rule s46 pkt frag plan state
+UNIT_TESTS := addr map rule s46 builtin dp frag plan state change config
+FUZZERS := addr rule s46 pkt frag plan state config
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o) $(B)/gen/rules_jp.o
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
@@ -174,12 +174,16 @@ demo:
 	@sh tools/demo.sh
 
 install: $(B)/softwire $(B)/softwire-br
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(B)/softwire $(DESTDIR)$(SBINDIR)/softwire
 	install -m 0644 man/softwire.8 $(DESTDIR)$(MANDIR)/man8/softwire.8
+	install -m 0644 man/softwire.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man5/softwire.conf.5
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/softwire $(DESTDIR)$(MANDIR)/man8/softwire.8
+	rm -f $(DESTDIR)$(SBINDIR)/softwire $(DESTDIR)$(MANDIR)/man8/softwire.8 \
+	    $(DESTDIR)$(MANDIR)/man5/softwire.conf.5
 
 clean:
 	rm -rf $(B)

@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/config.h"
 
 #include "log.h"
 #include "opt.h"
@@ -44,6 +51,7 @@ static const struct opt_def {
 	{ { "control", required_argument, NULL, K_CONTROL }, LOOP },
 	{ { "stats", no_argument, NULL, K_STATS }, LOOP },
 	{ { "verbose", no_argument, NULL, K_VERBOSE }, LOOP },
+	{ { "config", required_argument, NULL, K_CONFIG }, PLAN | LIVE },
 	{ { "help", no_argument, NULL, K_HELP }, ALL },
 };
 
@@ -59,6 +67,93 @@ opt_find(int key)
 		if (opt_table[i].o.val == key)
 			return &opt_table[i];
 	return NULL;
+}
+
+#define OPT_CONFIG_BYTES	65536
+
+struct opt_config {
+	enum opt_cmd cmd;
+	opt_fn fn;
+	void *ctx;
+	const char *path;
+};
+
+/* One option of a configuration file. */
+static int
+opt_config_line(void *data, const char *name, const char *value,
+    struct sw_err *err)
+{
+	struct opt_config *c = data;
+	const struct opt_def *d = NULL;
+	char q[QUOTE_LEN];
+	size_t i;
+
+	for (i = 0; i < NOPTS && d == NULL; i++)
+		if (strcmp(opt_table[i].o.name, name) == 0)
+			d = &opt_table[i];
+	if (d == NULL || d->o.val == K_HELP || d->o.val == K_CONFIG) {
+		err_set(err, "unknown option \"%s\"", name);
+		return -1;
+	}
+	if (d->o.has_arg == no_argument && *value != '\0') {
+		err_set(err, "%s takes no value (\"%s\" given)", name,
+		    err_quote(q, sizeof(q), value));
+		return -1;
+	}
+	if (d->o.has_arg == required_argument && *value == '\0') {
+		err_set(err, "%s needs a value", name);
+		return -1;
+	}
+	if (!(d->cmds & c->cmd))
+		return 0;	/* another command's */
+	if (c->fn(c->ctx, d->o.val, d->o.has_arg ? value : NULL) == -1) {
+		err_set(err, "%s \"%s\" refused (see above)", name,
+		    err_quote(q, sizeof(q), value));
+		return -1;
+	}
+	return 0;
+}
+
+/* Read path and hand its options to c->fn: 0, or -1 after a message. */
+static int
+opt_config_file(struct opt_config *c)
+{
+	struct sw_err err;
+	size_t len = 0, line;
+	char *text;
+	ssize_t n = 0;
+	int fd, rc = -1;
+
+	if ((fd = open(c->path, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_warn("--config %s", c->path);
+		return -1;
+	}
+	/*
+	 * The options' values point into the text (as getopt's into argv):
+	 * it lives as long as the run.
+	 */
+	if ((text = malloc(OPT_CONFIG_BYTES + 1)) == NULL) {
+		log_warn("--config %s", c->path);
+		close(fd);
+		return -1;
+	}
+	while (len < OPT_CONFIG_BYTES &&
+	    (n = read(fd, text + len, OPT_CONFIG_BYTES - len)) > 0)
+		len += (size_t)n;
+	if (n == -1)
+		log_warn("%s", c->path);
+	else if (len == OPT_CONFIG_BYTES)
+		log_warnx("%s: longer than %d bytes", c->path,
+		    OPT_CONFIG_BYTES - 1);
+	else if (config_parse(text, len, opt_config_line, c, &line,
+	    &err) == -1)
+		log_warnx("%s:%zu: %s", c->path, line, err.msg);
+	else
+		rc = 0;
+	close(fd);
+	if (rc == -1)
+		free(text);
+	return rc;
 }
 
 int
@@ -86,6 +181,13 @@ opt_parse(enum opt_cmd cmd, const char *name, const char *usage, int argc,
 		if (c == K_HELP) {
 			fputs(usage, stdout);
 			return 1;
+		}
+		if (c == K_CONFIG) {
+			struct opt_config conf = { cmd, fn, ctx, optarg };
+
+			if (opt_config_file(&conf) == -1)
+				return -1;
+			continue;
 		}
 		if (fn(ctx, c, optarg) == -1)
 			return -1;

@@ -48,6 +48,7 @@ enum opt_key {
 	K_ADDRESS,
 	K_TUN4,
 	K_TUN6,
+	K_CONFIG,
 };
 
 /* An option's handler: 0, or -1 after a message. */
@@ -56,9 +57,12 @@ typedef int (*opt_fn)(void *ctx, int key, const char *arg);
 /*
  * Parse argv for the command cmd, called name in messages ("softwire
  * up"): every option goes to fn, in order; one that cmd does not take is
- * refused by name.  -h and --help print usage.  0 with optind at the
- * operands, 1 after --help, -1 after a message (usage follows an
- * unknown option).
+ * refused by name.  -h and --help print usage.  --config FILE hands the
+ * file's options (softwire.conf(5)) to fn where it stands, so later
+ * options on the command line override it; options of the file that cmd
+ * does not take are skipped (one file serves up, down and show).  0 with
+ * optind at the operands, 1 after --help, -1 after a message (usage
+ * follows an unknown option).
  */
 int opt_parse(enum opt_cmd cmd, const char *name, const char *usage,
     int argc, char **argv, opt_fn fn, void *ctx);

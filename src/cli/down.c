@@ -12,6 +12,7 @@
 
 static const char down_usage[] =
 "usage: softwire down [--tunnel NAME] [--state-dir DIR] [--lock-wait SECONDS]\n"
+"                     [--config FILE]\n"
 "\n"
 "Undo what softwire up did, as its state file records it: softwire's\n"
 "nftables tables, the tunnel (with its address and route), the CE address\n"
@@ -22,6 +23,8 @@ static const char down_usage[] =
 "  --state-dir DIR    where up recorded what it changed (" LINE_STATE_DIR ")\n"
 "  --lock-wait N      seconds to wait while another up or down holds the\n"
 "                     tunnel (30)\n"
+"  --config FILE      the options of FILE that down takes (softwire.conf(5));\n"
+"                     options after it on the command line override it\n"
 "  -h, --help         this text\n"
 "\n"
 "Exit status: 0 down (or it was not up), 1 some step failed (the state is\n"

@@ -14,7 +14,7 @@ static const char render_usage[] =
 "                       [--lan IFACE]... [--forward tcp|udp:PORT=LANHOST[:PORT]]...\n"
 "                       [--replace-default] [--rule RULE]...\n"
 "                       [--dhcp6-mape HEX]... [--dhcp6-lw HEX]...\n"
-"                       [--iid rfc|draft]\n"
+"                       [--iid rfc|draft] [--config FILE]\n"
 "\n"
 "Print what softwire up would do, without touching the system: softwire's\n"
 "nftables tables (--format nft, the default) or the whole setup as a shell\n"
@@ -32,6 +32,8 @@ static const char render_usage[] =
 "  --forward SPEC     a port forward; PORT must be one of the line's set\n"
 "  --replace-default  replace an existing IPv4 default route\n"
 "  --rule, --dhcp6-mape, --dhcp6-lw, --iid   as in softwire calc\n"
+"  --config FILE      options from FILE, one a line (softwire.conf(5));\n"
+"                     options after it on the command line override it\n"
 "  -h, --help         this text\n"
 "\n"
 "Exit status: 0 ok, 1 no rule covers the prefix, 2 bad usage or input.\n";

@@ -15,7 +15,7 @@
 #include "updown.h"
 
 static const char show_usage[] =
-"usage: softwire show [--json] [--tunnel NAME] [--state-dir DIR]\n"
+"usage: softwire show [--json] [--tunnel NAME] [--state-dir DIR] [--config FILE]\n"
 "\n"
 "The live state of the MAP-E line softwire up brought up: the mapping,\n"
 "the tunnel and its counters, the ports in use per protocol (from\n"
@@ -26,6 +26,8 @@ static const char show_usage[] =
 "  --json             print one JSON object\n"
 "  --tunnel NAME      the tunnel device (default sw0)\n"
 "  --state-dir DIR    where up recorded what it changed (" LINE_STATE_DIR ")\n"
+"  --config FILE      the options of FILE that show takes (softwire.conf(5));\n"
+"                     options after it on the command line override it\n"
 "  -h, --help         this text\n"
 "\n"
 "Exit status: 0 (also when the line is not up), 1 failure, 2 bad usage.\n";

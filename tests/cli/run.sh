@@ -207,6 +207,52 @@ expect 2 '--lock-wait "x" is not a number in 0-3600' -- down --lock-wait x
 expect 2 "softwire show does not take --lock-wait" -- show --lock-wait 1
 rm -r "$tmp/st"
 
+echo "== a configuration file (softwire.conf)"
+cat >"$tmp/sw.conf" <<EOF
+# the line
+rule $RULE   # v6plus-shaped
+prefix 2001:db8:12:3400::/56
+lan lan0
+lan wlan0
+replace-default
+lock-wait 5
+EOF
+"$SW" render --config "$tmp/sw.conf" >"$tmp/conf.nft"
+"$SW" render --rule "$RULE" --prefix 2001:db8:12:3400::/56 --lan lan0 \
+    --lan wlan0 >"$tmp/flags.nft"
+cmp -s "$tmp/conf.nft" "$tmp/flags.nft" && ok ||
+    bad "render --config differs from the same options as flags"
+# Options of the file that a command does not take are skipped.
+expect 0 "sw0: not up (no state in $tmp/st)" -- down --config "$tmp/sw.conf" \
+    --state-dir "$tmp/st"
+# A later option overrides the file's.
+expect 0 "sw3: not up" -- show --config "$tmp/sw.conf" --tunnel sw3 \
+    --state-dir "$tmp/st"
+rm -rf "$tmp/st"	# down's lock file
+printf 'wan eth0\n\nmtu 99999\n' >"$tmp/bad.conf"
+expect 2 "$tmp/bad.conf:3: mtu \"99999\" refused" -- render --config \
+    "$tmp/bad.conf" --prefix 2001:db8:12:3400::/56 --rule "$RULE"
+expect 2 '--mtu "99999" is not a number in 576-9000' -- render --config \
+    "$tmp/bad.conf" --prefix 2001:db8:12:3400::/56 --rule "$RULE"
+printf 'bogus 1\n' >"$tmp/bad.conf"
+expect 2 "$tmp/bad.conf:1: unknown option \"bogus\"" -- up --config \
+    "$tmp/bad.conf"
+printf 'replace-default yes\n' >"$tmp/bad.conf"
+expect 2 'replace-default takes no value ("yes" given)' -- up --config \
+    "$tmp/bad.conf"
+printf 'wan\n' >"$tmp/bad.conf"
+expect 2 "$tmp/bad.conf:1: wan needs a value" -- up --config "$tmp/bad.conf"
+printf 'tunnel sw\001\n' >"$tmp/bad.conf"
+expect 2 'a control character in "tunnel sw\x01"' -- show --config \
+    "$tmp/bad.conf"
+printf 'config other.conf\n' >"$tmp/bad.conf"
+expect 2 'unknown option "config"' -- show --config "$tmp/bad.conf"
+expect 2 "--config $tmp/none.conf: No such file" -- show --config \
+    "$tmp/none.conf"
+expect 2 "softwire calc does not take --config" -- calc --config \
+    "$tmp/sw.conf" 2001:db8::/56
+[ ! -e "$tmp/st" ] && ok || bad "a refused configuration left state"
+
 echo "== datapath and softwire-br, without starting them"
 expect 2 "datapath takes one PREFIX (0 given)" -- datapath
 expect 2 "the rule gives no BR address" -- datapath --rule \
