@@ -92,12 +92,13 @@ down_routes(struct up_run *r)
 			continue;
 		}
 		if (route_saved_apply(&r->rt, true, &sr, &err) == -1 &&
-		    errno != EEXIST) {
+		    err.errnum != EEXIST) {
 			/*
 			 * Its device or gateway is gone: no retry can bring
 			 * it back, so down goes on without it.
 			 */
-			if (errno == ENODEV || errno == ENETUNREACH) {
+			if (err.errnum == ENODEV ||
+			    err.errnum == ENETUNREACH) {
 				log_warnx("%s: not restored", err.msg);
 				continue;
 			}
@@ -133,7 +134,7 @@ down_ce_address(struct up_run *r)
 	a.a6 = r->old.ce;
 	a.plen = 128;
 	if (addr_change(&r->rt, false, &a, &err) == -1 &&
-	    errno != EADDRNOTAVAIL) {
+	    err.errnum != EADDRNOTAVAIL) {
 		log_warnx("%s", err.msg);
 		return -1;
 	}

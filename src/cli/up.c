@@ -279,7 +279,7 @@ up_tunnel_create(struct up_run *r, const struct tnl_params *t)
 	struct sw_err err;
 
 	if (link_ip6tnl(&r->rt, 0, r->o->plan.tunnel, t, &err) == -1) {
-		if (errno == EOPNOTSUPP)
+		if (err.errnum == EOPNOTSUPP)
 			log_warnx("%s: this kernel has no ip6tnl (module "
 			    "ip6_tunnel); softwire up needs it (on a kernel "
 			    "without it, softwire datapath carries the line)",

@@ -284,7 +284,8 @@ up_addr_gone(struct up_run *r, struct if_addr *a)
 	struct sw_err err;
 
 	if (addr_change(&r->rt, false, a, &err) == -1 &&
-	    errno != EADDRNOTAVAIL && errno != ENODEV && errno != ENOENT)
+	    err.errnum != EADDRNOTAVAIL && err.errnum != ENODEV &&
+	    err.errnum != ENOENT)
 		log_warnx("%s", err.msg);
 }
 

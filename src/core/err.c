@@ -15,6 +15,20 @@ err_set(struct sw_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	err->errnum = 0;
+}
+
+void
+err_sys(struct sw_err *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->errnum = errnum;
 }
 
 /* Put context in front of an existing message: "in rule \"...\": " + msg. */

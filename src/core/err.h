@@ -5,16 +5,22 @@
 #include <stddef.h>
 
 /*
- * Errors of the pure core: a function that fails returns -1 and leaves a
- * message here that quotes the offending input.  Only main() decides what
- * to do with it.
+ * Errors: a function that fails returns -1 and leaves a message here
+ * that quotes the offending input, and for a failed system call its
+ * errno (0 otherwise), so that callers never read a global errno that
+ * something since may have changed.  Only main() decides what to do.
  */
 struct sw_err {
 	char msg[384];
+	int errnum;
 };
 
+/* A message; errnum 0. */
 void err_set(struct sw_err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* A message about a failed system call, which returned errnum. */
+void err_sys(struct sw_err *err, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void err_prefix(struct sw_err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -122,7 +122,7 @@ ct_delete(struct nl *nl, const struct ct_entry *e, struct sw_err *err)
 	if (e->has_zone)
 		mnl_attr_put_u16(nlh, CTA_ZONE, e->zone);
 	if (nl_talk(nl, nlh, "deleting a conntrack entry", err) == -1)
-		return errno == ENOENT ? 1 : -1;
+		return err->errnum == ENOENT ? 1 : -1;
 	return 0;
 }
 

@@ -93,7 +93,7 @@ nft_table_text(const char *family, const char *name, bool *missing,
 		else
 			nft_error("reading nftables", e, err);
 	} else if ((text = strdup(nft_ctx_get_output_buffer(ctx))) == NULL) {
-		err_set(err, "nftables: %s", strerror(errno));
+		err_sys(err, errno, "nftables: %s", strerror(errno));
 	}
 	nft_ctx_free(ctx);
 	return text;

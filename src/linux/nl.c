@@ -15,7 +15,7 @@ nl_open(struct nl *nl, int bus, struct sw_err *err)
 	memset(nl, 0, sizeof(*nl));
 	nl->bus = bus;
 	if ((nl->sk = mnl_socket_open2(bus, SOCK_CLOEXEC)) == NULL) {
-		err_set(err, "netlink socket: %s", strerror(errno));
+		err_sys(err, errno, "netlink socket: %s", strerror(errno));
 		return -1;
 	}
 	/* The kernel's own words in errors; ACKs without our request. */
@@ -26,7 +26,7 @@ nl_open(struct nl *nl, int bus, struct sw_err *err)
 	(void)setsockopt(mnl_socket_get_fd(nl->sk), SOL_SOCKET, SO_RCVBUF,
 	    &rcvbuf, sizeof(rcvbuf));
 	if (mnl_socket_bind(nl->sk, 0, MNL_SOCKET_AUTOPID) == -1) {
-		err_set(err, "netlink bind: %s", strerror(errno));
+		err_sys(err, errno, "netlink bind: %s", strerror(errno));
 		mnl_socket_close(nl->sk);
 		nl->sk = NULL;
 		return -1;
@@ -80,8 +80,7 @@ nl_error(const struct nlmsghdr *nlh, const char *what, struct sw_err *err)
 			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
 			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
 				kmsg = mnl_attr_get_str(a);
-	errno = -e->error;
-	err_set(err, "%s: %s%s%s%s", what, strerror(-e->error),
+	err_sys(err, -e->error, "%s: %s%s%s%s", what, strerror(-e->error),
 	    kmsg != NULL ? " (" : "", kmsg != NULL ? kmsg : "",
 	    kmsg != NULL ? ")" : "");
 	return -1;
@@ -108,7 +107,8 @@ nl_recv(struct nl *nl, unsigned seq, mnl_cb_t cb, void *data,
 		if (n == -1 && errno == ENOBUFS)
 			return 1;
 		if (n == -1) {
-			err_set(err, "%s: netlink: %s", what, strerror(errno));
+			err_sys(err, errno, "%s: netlink: %s", what,
+			    strerror(errno));
 			return -1;
 		}
 		for (len = (int)n; mnl_nlmsg_ok(h, len);
@@ -126,7 +126,7 @@ nl_recv(struct nl *nl, unsigned seq, mnl_cb_t cb, void *data,
 					memcpy(&v, mnl_nlmsg_get_payload(h),
 					    sizeof(v));
 				if (v < 0) {
-					err_set(err, "%s: %s", what,
+					err_sys(err, -v, "%s: %s", what,
 					    strerror(-v));
 					return -1;
 				}
@@ -148,14 +148,16 @@ nl_request(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
 {
 	nlh->nlmsg_flags |= NLM_F_ACK;
 	if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) == -1) {
-		err_set(err, "%s: netlink send: %s", what, strerror(errno));
+		err_sys(err, errno, "%s: netlink send: %s", what,
+		    strerror(errno));
 		return -1;
 	}
 	switch (nl_recv(nl, nlh->nlmsg_seq, cb, data, what, err)) {
 	case 0:
 		return 0;
 	case 1:
-		err_set(err, "%s: netlink: %s", what, strerror(ENOBUFS));
+		err_sys(err, ENOBUFS, "%s: netlink: %s", what,
+		    strerror(ENOBUFS));
 		return -1;
 	default:
 		return -1;
@@ -182,7 +184,7 @@ nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
 			break;
 		nlh->nlmsg_seq = ++nl->seq;
 		if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) == -1) {
-			err_set(err, "%s: netlink send: %s", what,
+			err_sys(err, errno, "%s: netlink send: %s", what,
 			    strerror(errno));
 			return -1;
 		}

@@ -30,7 +30,7 @@ probe_socket(const struct in6_addr *ce, struct sw_err *err)
 
 	if ((fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6))
 	    == -1) {
-		err_set(err, "ICMPv6 socket: %s", strerror(errno));
+		err_sys(err, errno, "ICMPv6 socket: %s", strerror(errno));
 		return -1;
 	}
 	ICMP6_FILTER_SETBLOCKALL(&filter);
@@ -39,7 +39,7 @@ probe_socket(const struct in6_addr *ce, struct sw_err *err)
 	if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter,
 	    sizeof(filter)) == -1 ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
-		err_set(err, "ICMPv6 socket from the CE address: %s",
+		err_sys(err, errno, "ICMPv6 socket from the CE address: %s",
 		    strerror(errno));
 		close(fd);
 		return -1;
@@ -88,7 +88,7 @@ probe_br(const struct in6_addr *ce, const struct in6_addr *br,
 		/* The kernel fills in the ICMPv6 checksum on raw sockets. */
 		if (sendto(fd, &h, sizeof(h), 0, (struct sockaddr *)&to,
 		    sizeof(to)) == -1) {
-			err_set(err, "cannot send ICMPv6 echo: %s",
+			err_sys(err, errno, "cannot send ICMPv6 echo: %s",
 			    strerror(errno));
 			close(fd);
 			return -1;

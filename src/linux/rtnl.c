@@ -119,7 +119,7 @@ link_get(struct nl *nl, const char *name, struct link_state *ls,
 	memset(ls, 0, sizeof(*ls));
 	snprintf(what, sizeof(what), "reading interface %s", name);
 	if (nl_request(nl, nlh, link_cb, ls, what, err) == -1)
-		return errno == ENODEV ? 1 : -1;
+		return err->errnum == ENODEV ? 1 : -1;
 	return 0;
 }
 

@@ -72,7 +72,7 @@ table inet observe {
 }
 NFT
 bg inet "$LAB_TMP/server.log" $PEER serve 7
-wait_for 5 "echo server" q inet sh -c 'ss -ltn | grep -q ":7 "'
+wait_for 30 "echo server" q inet sh -c 'ss -ltn | grep -q ":7 "'
 
 brstat() { "$SWBR" --stats --control "$LAB_TMP/br.sock" | jq -r "$1"; }
 cestat() { "$SW" datapath --stats --control "$LAB_TMP/ce$1.sock" | jq -r "$2"; }
@@ -173,18 +173,18 @@ in2=$(jq -r '.port_ranges[0] | split("-")[0]' "$LAB_TMP/ce2.json")
 drops=$(brstat '[.drops[]] | add')
 up=$(brstat .upstream.packets)
 n ce1 $PEER craft "$ce1" $BR 192.0.2.18 $SERVER "$in1" 9
-wait_for 2 "the positive control" at_least $((up + 1)) brstat .upstream.packets
+wait_for 10 "the positive control" at_least $((up + 1)) brstat .upstream.packets
 check "a well-formed one passes (positive control)" \
     "$(brstat '[.drops[]] | add')" "$drops"
 n ce1 $PEER craft "$ce1" $BR 192.0.2.18 $SERVER "$in2" 9
-wait_for 2 "bad_port" at_least 1 brstat .drops.bad_port
+wait_for 10 "bad_port" at_least 1 brstat .drops.bad_port
 check "a port of ce2's set from ce1: bad_port" "$(brstat .drops.bad_port)" 1
 n ce1 $PEER craft "$ce1" $BR 192.0.2.18 $SERVER 80 9
-wait_for 2 "excluded_port" at_least 2 brstat .drops.excluded_port
+wait_for 10 "excluded_port" at_least 2 brstat .drops.excluded_port
 check "port 80: excluded_port" "$(brstat .drops.excluded_port)" 2
 n ce1 ip -6 addr add 2001:db8:12:3400::99/128 dev ce1-wan nodad
 n ce1 $PEER craft 2001:db8:12:3400::99 $BR 192.0.2.18 $SERVER "$in1" 9
-wait_for 2 "bad_source" at_least 1 brstat .drops.bad_source
+wait_for 10 "bad_source" at_least 1 brstat .drops.bad_source
 check "a wrong IPv6 source: bad_source" "$(brstat .drops.bad_source)" 1
 check "nothing else was dropped" "$(brstat '[.drops[]] | add')" \
     $((drops + 3))
@@ -196,25 +196,25 @@ say "fragments: a CE cannot add to another CE's datagram"
 # port of its own set.  The server would splice them into ce1's datagram.
 ce2=$(jq -r .ce_ipv6 "$LAB_TMP/ce2.json")
 bg inet "$LAB_TMP/catch.log" $PEER catch 9000 60
-wait_for 5 "the catcher" q inet sh -c 'ss -lun | grep -q ":9000 "'
+wait_for 30 "the catcher" q inet sh -c 'ss -lun | grep -q ":9000 "'
 drops=$(brstat '[.drops[]] | add')
 up=$(brstat .upstream.packets)
 n ce1 $PEER frag "$ce1" $BR 192.0.2.18 $SERVER "$in1" 9000 4242 first ce1-part-one
-wait_for 2 "ce1's first fragment" at_least $((up + 1)) brstat .upstream.packets
+wait_for 10 "ce1's first fragment" at_least $((up + 1)) brstat .upstream.packets
 n ce2 $PEER frag "$ce2" $BR 192.0.2.18 $SERVER "$in2" 9000 4242 first ce2-part-one
 n ce2 $PEER frag "$ce2" $BR 192.0.2.18 $SERVER "$in2" 9000 4242 last ce2-part-two
-wait_for 2 "frag_conflict" at_least 2 brstat .drops.frag_conflict || true
+wait_for 10 "frag_conflict" at_least 2 brstat .drops.frag_conflict || true
 check "ce2's first and later fragment: frag_conflict" \
     "$(brstat .drops.frag_conflict)" 2
 check "the BR relayed none of ce2's" "$(brstat .upstream.packets)" $((up + 1))
 n ce1 $PEER frag "$ce1" $BR 192.0.2.18 $SERVER "$in1" 9000 4242 last ce1-part-two
-wait_for 2 "ce1's datagram" test -s "$LAB_TMP/catch.log" || true
+wait_for 10 "ce1's datagram" test -s "$LAB_TMP/catch.log" || true
 check "the server got ce1's datagram whole and nothing of ce2's" \
     "$(cat "$LAB_TMP/catch.log")" "192.0.2.18:$in1 ce1-part-one....ce1-part-two...."
 # Whole, ce1's datagram no longer holds the key: ce2 may use it now.
 n ce2 $PEER frag "$ce2" $BR 192.0.2.18 $SERVER "$in2" 9000 4242 first ce2-part-one
 n ce2 $PEER frag "$ce2" $BR 192.0.2.18 $SERVER "$in2" 9000 4242 last ce2-part-two
-wait_for 2 "ce2's datagram" at_least 2 grep -c . "$LAB_TMP/catch.log" || true
+wait_for 10 "ce2's datagram" at_least 2 grep -c . "$LAB_TMP/catch.log" || true
 check "then ce2's own datagram with that key arrives" \
     "$(sed -n 2p "$LAB_TMP/catch.log")" "192.0.2.18:$in2 ce2-part-one....ce2-part-two...."
 check "nothing else was dropped" "$(brstat '[.drops[]] | add')" $((drops + 2))
@@ -224,7 +224,7 @@ rx1=$(ce_rx 1)
 n isp $PEER craft fd00:1::1 "$ce1" $SERVER 192.0.2.18 7 "$in1"
 n isp $PEER craft $BR "$ce1" $SERVER 192.0.2.18 7 "$in1"
 # The one from the BR's address is the positive control: it gets in.
-wait_for 2 "the BR's packet in ce1" at_least $((rx1 + 1)) ce_rx 1
+wait_for 10 "the BR's packet in ce1" at_least $((rx1 + 1)) ce_rx 1
 check "ce1 let in only the BR's" "$(ce_rx 1)" $((rx1 + 1))
 [ "$MODE" = kernel ] ||
     check "ce1 counted the other: bad_source" "$(cestat 1 .drops.bad_source)" 1

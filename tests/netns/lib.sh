@@ -162,7 +162,7 @@ lab_internet() {
 lab_br() {
 	bg isp "$LAB_TMP/br.log" "$SWBR" --address "$BR" --rule "$RULE" \
 	    --iid draft --control "$LAB_TMP/br.sock" "$@"
-	wait_for 5 "softwire-br" test -S "$LAB_TMP/br.sock"
+	wait_for 30 "softwire-br" test -S "$LAB_TMP/br.sock"
 	n isp ip -6 route add "$BR/128" dev br6
 	n isp ip route add 192.0.2.0/24 dev br4
 }
@@ -196,7 +196,7 @@ lab_ce() {
 	else
 		bg ce$_k "$LAB_TMP/ce$_k.log" "$SW" datapath -v --iid draft \
 		    --rule "$RULE" --control "$LAB_TMP/ce$_k.sock" "$_prefix"
-		wait_for 5 "datapath on ce$_k" test -S "$LAB_TMP/ce$_k.sock"
+		wait_for 30 "datapath on ce$_k" test -S "$LAB_TMP/ce$_k.sock"
 	fi
 	n ce$_k ip addr add "$_v4/32" dev sw0
 	n ce$_k ip route add default dev sw0

@@ -76,7 +76,7 @@ table inet observe {
 }
 NFT
 bg inet "$LAB_TMP/server.log" $PEER serve 7
-wait_for 5 "echo server" q inet sh -c 'ss -ltn | grep -q ":7 "'
+wait_for 30 "echo server" q inet sh -c 'ss -ltn | grep -q ":7 "'
 
 # Everything up and down may touch, as text.
 dump() {
