@@ -141,6 +141,12 @@ plan_check(const struct plan *p, struct sw_err *err)
 		    &p->map.ports), p->map.ports.offset, PLAN_DECK_ENTRIES);
 		return -1;
 	}
+	if (p->map.ports.psid_len > 0 && portset_count(&p->map.ports) == 1 &&
+	    portset_contains(&p->map.ports, 0)) {
+		err_set(err, "the port set is port 0 alone: no port to hand "
+		    "out");
+		return -1;
+	}
 	if (!p->map.rule.has_br) {
 		err_set(err, "the rule gives no BR address: add br= to it");
 		return -1;
@@ -193,6 +199,19 @@ plan_deck(const struct plan *p, uint16_t *deck, unsigned max)
 	return rounds * n;
 }
 
+/*
+ * Block i of the port set as NAT may use it: port 0 is no port to hand
+ * out or let out (a set holds it with PSID offset 0 and PSID 0, as lw4o6
+ * sets often are).
+ */
+static void
+plan_block(const struct plan *p, unsigned i, uint16_t *lo, uint16_t *hi)
+{
+	portset_range(&p->map.ports, i, lo, hi);
+	if (*lo == 0)
+		*lo = 1;
+}
+
 /* The port ranges as nft set elements, one a line. */
 static void
 nft_ranges(const struct plan *p, struct sbuf *b)
@@ -201,7 +220,7 @@ nft_ranges(const struct plan *p, struct sbuf *b)
 	uint16_t lo, hi;
 
 	for (i = 0; i < n; i++) {
-		portset_range(&p->map.ports, i, &lo, &hi);
+		plan_block(p, i, &lo, &hi);
 		sbuf_printf(b, "%s\t\t\t     %u-%u", i ? ",\n" : "", lo, hi);
 	}
 }
@@ -220,7 +239,7 @@ nft_sets(const struct plan *p, struct sbuf *b)
 	    "\t\ttypeof numgen inc mod %u : interval ip saddr . th sport\n"
 	    "\t\tflags interval\n\t\telements = {\n", n);
 	for (i = 0; i < n; i++) {
-		portset_range(&p->map.ports, deck[i], &lo, &hi);
+		plan_block(p, deck[i], &lo, &hi);
 		sbuf_printf(b, "%s\t\t\t     %u : %s . %u-%u", i ? ",\n" : "",
 		    i, a, lo, hi);
 	}

@@ -180,6 +180,12 @@ expect 1 "state line 2" -- show --state-dir "$tmp/st"
 printf 'tunnel sw1\n' >"$tmp/st/sw0.state"
 expect 1 'the state has no "wan" line' -- down --state-dir "$tmp/st"
 rm -r "$tmp/st"
+# PSID offset 0, PSID 0: the set holds port 0, which NAT never hands out.
+"$SW" render --rule "${RULE%%,offset=4,*},offset=0,br=2001:db8:ffff::1" \
+    --prefix 2001:db8:12::/56 --wan eth0 >"$tmp/zero.nft"
+grep -q '192.0.2.18 \. 1-255' "$tmp/zero.nft" &&
+    ! grep -q ' 0-255' "$tmp/zero.nft" && ok ||
+    bad "render hands out port 0 (offset 0, PSID 0)"
 "$SW" render --prefix 2001:db8:12:3400::/56 --rule "$RULE" --lan lan0 \
     --lan wlan0 >"$tmp/lan.nft"
 grep -q 'oifname "sw0" iifname != { "lan0", "wlan0" } counter drop' \

@@ -284,6 +284,37 @@ test_overflow(void **state)
 	assert_true(strlen(small) < sizeof(small));
 }
 
+/* PSID offset 0 and PSID 0 (lw4o6-like): the set holds port 0. */
+static void
+test_port_zero(void **state)
+{
+	struct map_rule r = rule("ipv6prefix=2001:db8::/40,ipv4prefix="
+	    "192.0.2.0/24,ealen=16,offset=0,br=2001:db8:ffff::1");
+	struct sw_err err;
+	struct plan p;
+	struct sbuf b;
+
+	(void)state;
+	plan_for(&p, &r, "2001:db8:12::/56");
+	assert_true(portset_contains(&p.map.ports, 0));
+	assert_int_equal(plan_check(&p, &err), 0);
+	sbuf_init(&b, text, sizeof(text));
+	plan_nft(&p, &b);
+	assert_false(b.overflow);
+	/* NAT never hands out port 0, and the guard never lets it out. */
+	assert_int_equal(count(text, " 0-255"), 0);
+	assert_int_equal(count(text, "192.0.2.18 . 1-255"),
+	    plan_deck(&p, NULL, PLAN_DECK_ENTRIES));
+	assert_int_equal(count(text, "\t     1-255 }"), 2);
+	/* A set of port 0 alone leaves nothing to hand out. */
+	r = rule("ipv6prefix=2001:db8::/40,ipv4prefix=192.0.2.0/24,ealen=24,"
+	    "offset=0,br=2001:db8:ffff::1");
+	plan_for(&p, &r, "2001:db8:12::/64");
+	assert_int_equal(portset_count(&p.map.ports), 1);
+	assert_int_equal(plan_check(&p, &err), -1);
+	assert_err_contains(err, "port 0 alone");
+}
+
 int
 main(void)
 {
@@ -296,6 +327,7 @@ main(void)
 		cmocka_unit_test(test_nft_unshared),
 		cmocka_unit_test(test_sh),
 		cmocka_unit_test(test_overflow),
+		cmocka_unit_test(test_port_zero),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
