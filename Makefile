@@ -130,7 +130,13 @@ $(B)/bench-cps: bench/cps.c
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(SW_CFLAGS) $(CFLAGS) -o $@ $<
 
-bench: $(B)/softwire $(B)/softwire-br $(B)/bench-cps
+# softwire-br's decision per packet: one rule against all built-in rules.
+$(B)/bench-brrules: bench/brrules.c $(B)/libswcore.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(SW_CFLAGS) $(CFLAGS) -o $@ $^
+
+bench: $(B)/softwire $(B)/softwire-br $(B)/bench-cps $(B)/bench-brrules
+	@$(B)/bench-brrules
 	@sh bench/nat.sh $(B)/softwire
 	@sh bench/nftcost.sh $(B)/softwire $(B)/bench-cps
 	@sh bench/datapath.sh $(B)/softwire $(B)/softwire-br userspace

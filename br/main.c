@@ -179,12 +179,20 @@ br_start(struct br_opts *o)
 {
 	struct br_loop l;
 	struct loop_src srcs[2];
+	struct rule_iv *index;
 	int rc = 1;
 
 	memset(&l, 0, sizeof(l));
 	ruleset_finish(&o->rs, o->service);
 	l.dp.rules = o->rs.rules;
 	l.dp.nrules = o->rs.n;
+	index = calloc(RULE_INDEX_MAX(o->rs.n), sizeof(*index));
+	if (index == NULL) {
+		log_warn("the rule index");
+		return 1;
+	}
+	l.dp.index = index;
+	l.dp.nindex = rule_index(o->rs.rules, o->rs.n, index);
 	l.dp.addr = o->addr;
 	dp_seed(&l.dp.up_frags, &l.dp.down_frags);
 	l.tun6 = -1;
@@ -199,6 +207,7 @@ br_start(struct br_opts *o)
 	}
 	close_fd(l.tun4);
 	close_fd(l.tun6);
+	free(index);
 	return rc;
 }
 

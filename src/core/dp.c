@@ -244,6 +244,15 @@ ext_header(uint8_t nh)
 	return nh == 0 || nh == 43 || nh == 44 || nh == 60;
 }
 
+/* The rule of an IPv4 address: by the index where there is one. */
+static int
+dp_br_rule(const struct dp_br *br, uint32_t ipv4)
+{
+	if (br->index != NULL)
+		return rule_index_find(br->index, br->nindex, ipv4);
+	return rules_select4(br->rules, br->nrules, ipv4);
+}
+
 int
 dp_br_upstream(struct dp_br *br, const uint8_t *p, size_t len,
     uint64_t now_ms)
@@ -269,7 +278,7 @@ dp_br_upstream(struct dp_br *br, const uint8_t *p, size_t len,
 		return dp_drop(&br->st, DROP_NOT_IP4IP6);
 	if (pkt4_parse(o.payload, o.plen, &in) == -1)
 		return dp_drop(&br->st, DROP_MALFORMED);
-	if ((ri = rules_select4(br->rules, br->nrules, in.src)) == -1)
+	if ((ri = dp_br_rule(br, in.src)) == -1)
 		return dp_drop(&br->st, DROP_NO_RULE);
 	r = &br->rules[ri];
 	if (r->psid_len > 0 && in.frag_off != 0) {
@@ -341,7 +350,7 @@ dp_br_downstream(struct dp_br *br, const uint8_t *p, size_t len,
 
 	if (pkt4_parse(p, len, &in) == -1)
 		return dp_drop(&br->st, DROP_MALFORMED);
-	if ((ri = rules_select4(br->rules, br->nrules, in.dst)) == -1)
+	if ((ri = dp_br_rule(br, in.dst)) == -1)
 		return dp_drop(&br->st, DROP_NO_RULE);
 	r = &br->rules[ri];
 	if (r->psid_len > 0 && in.frag_off != 0) {

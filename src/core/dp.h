@@ -89,6 +89,8 @@ struct frag_cache {
 struct dp_br {
 	const struct map_rule *rules;
 	size_t nrules;
+	const struct rule_iv *index;	/* rule_index() of rules, or NULL */
+	size_t nindex;
 	struct in6_addr addr;
 	struct frag_cache up_frags, down_frags;
 	struct dp_stats st;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "map.h"
@@ -320,6 +321,66 @@ rules_select6(const struct map_rule *rules, size_t n,
 			best = (int)i;
 	}
 	return best;
+}
+
+static int
+iv_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct rule_iv *)a)->lo;
+	uint32_t y = ((const struct rule_iv *)b)->lo;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Every prefix starts an interval and ends one where it ends; inside an
+ * interval no prefix begins or ends, so rules_select4() at its start is
+ * its answer everywhere in it.
+ */
+size_t
+rule_index(const struct map_rule *rules, size_t n, struct rule_iv *out)
+{
+	size_t i, nb = 0, niv = 0;
+
+	out[nb++].lo = 0;
+	for (i = 0; i < n; i++) {
+		const struct prefix4 *p = &rules[i].prefix4;
+		uint64_t end = (uint64_t)p->addr + ((uint64_t)1 << (32 - p->len));
+
+		out[nb++].lo = p->addr;
+		if (end <= UINT32_MAX)
+			out[nb++].lo = (uint32_t)end;
+	}
+	qsort(out, nb, sizeof(*out), iv_cmp);
+	for (i = 0; i < nb; i++) {
+		int r;
+
+		if (i > 0 && out[i].lo == out[i - 1].lo)
+			continue;
+		r = rules_select4(rules, n, out[i].lo);
+		if (niv > 0 && out[niv - 1].rule == r)
+			continue;	/* the same rule goes on */
+		out[niv].lo = out[i].lo;
+		out[niv++].rule = r;
+	}
+	return niv;
+}
+
+int
+rule_index_find(const struct rule_iv *iv, size_t niv, uint32_t ipv4)
+{
+	size_t lo = 0, hi = niv;
+
+	/* The last interval that starts at or before ipv4 (iv[0].lo is 0). */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (iv[mid].lo <= ipv4)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return niv > 0 ? iv[lo].rule : -1;
 }
 
 int

@@ -115,4 +115,20 @@ int rules_select6(const struct map_rule *rules, size_t n,
     const struct prefix6 *in);
 int rules_select4(const struct map_rule *rules, size_t n, uint32_t ipv4);
 
+/*
+ * The same IPv4 selection as a table for a relay's every packet: the
+ * address space cut into intervals, each with the rule rules_select4()
+ * picks in it (-1: none), found by binary search.
+ */
+struct rule_iv {
+	uint32_t lo;		/* the interval runs to the next one's lo */
+	int rule;
+};
+
+/* Intervals rule_index() may make for n rules: out must hold as many. */
+#define RULE_INDEX_MAX(n)	(2 * (n) + 1)
+size_t rule_index(const struct map_rule *rules, size_t n,
+    struct rule_iv *out);
+int rule_index_find(const struct rule_iv *iv, size_t niv, uint32_t ipv4);
+
 #endif

@@ -21,6 +21,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct map_result m;
 	static struct dp_br br;
 	static struct dp_ce ce;
+	static struct rule_iv iv[RULE_INDEX_MAX(2)];
 	static bool ready;
 	uint8_t hdr[IP6_HLEN];
 	struct in6_addr dst;
@@ -46,6 +47,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		br.rules = ce.rules = rules;
 		br.nrules = ce.nrules = 2;
+		br.index = iv;
+		br.nindex = rule_index(rules, 2, iv);
 		br.addr = rules[0].br;
 		ce.map = &m;
 		ce.br = rules[0].br;

@@ -256,6 +256,77 @@ test_select_longest(void **state)
 	assert_int_equal(rules_select4(rs, 3, a4("192.0.4.1")), -1);
 }
 
+/* The index answers as rules_select4() at and around every boundary. */
+static void
+check_index(const struct map_rule *rs, size_t n, uint64_t *seed)
+{
+	struct rule_iv *iv = calloc(RULE_INDEX_MAX(n), sizeof(*iv));
+	size_t niv, i;
+	int d;
+
+	assert_non_null(iv);
+	niv = rule_index(rs, n, iv);
+	assert_true(niv >= 1 && niv <= RULE_INDEX_MAX(n));
+	assert_int_equal(iv[0].lo, 0);
+	for (i = 0; i < niv; i++) {
+		if (i > 0) {
+			assert_true(iv[i].lo > iv[i - 1].lo);
+			assert_int_not_equal(iv[i].rule, iv[i - 1].rule);
+		}
+		for (d = -1; d <= 1; d++) {
+			uint32_t a = iv[i].lo + (uint32_t)d;
+
+			assert_int_equal(rule_index_find(iv, niv, a),
+			    rules_select4(rs, n, a));
+		}
+	}
+	for (i = 0; i < 20000; i++) {
+		uint32_t a = (uint32_t)rng_next(seed);
+
+		assert_int_equal(rule_index_find(iv, niv, a),
+		    rules_select4(rs, n, a));
+	}
+	for (i = 0; i < n; i++) {	/* inside every rule, at both ends */
+		const struct prefix4 *p = &rs[i].prefix4;
+		uint32_t last = p->addr | ~mask4(p->len);
+
+		assert_int_equal(rule_index_find(iv, niv, p->addr),
+		    rules_select4(rs, n, p->addr));
+		assert_int_equal(rule_index_find(iv, niv, last),
+		    rules_select4(rs, n, last));
+	}
+	free(iv);
+}
+
+static void
+test_rule_index(void **state)
+{
+	struct map_rule rs[6], *all;
+	uint64_t seed = 0x1d3a;
+	size_t n;
+
+	(void)state;
+	all = builtin_all(&n);
+	check_index(all, n, &seed);
+	free(all);
+	/* Nested, equal and adjacent prefixes; the whole space; none. */
+	rs[0] = rule("ipv6prefix=2001:db8::/32,ipv4prefix=10.0.0.0/8,ealen=24");
+	rs[1] = rule("ipv6prefix=2001:db9::/40,ipv4prefix=10.1.0.0/16,"
+	    "ealen=16");
+	rs[2] = rule("ipv6prefix=2001:dba::/40,ipv4prefix=10.1.0.0/16,"
+	    "ealen=16");
+	rs[3] = rule("ipv6prefix=2001:dbb::/40,ipv4prefix=10.1.2.0/24,"
+	    "ealen=8");
+	rs[4] = rule("ipv6prefix=2001:dbc::/40,ipv4prefix=11.0.0.0/8,ealen=24");
+	rs[5] = rule("ipv6prefix=2001:dbd::/40,ipv4prefix=255.255.255.0/24,"
+	    "ealen=8");
+	check_index(rs, 6, &seed);
+	check_index(rs, 0, &seed);
+	assert_int_equal(rule_index_find(NULL, 0, 1), -1);
+	rs[0] = rule("ipv6prefix=2001:db8::/32,ipv4prefix=0.0.0.0/0,ealen=32");
+	check_index(rs, 2, &seed);
+}
+
 static void
 check_port_maps_back(const struct map_result *m, uint16_t port)
 {
@@ -479,6 +550,7 @@ main(void)
 		cmocka_unit_test(test_builtin_properties),
 		cmocka_unit_test(test_random_rule_properties),
 		cmocka_unit_test(test_psid_disjoint_shapes),
+		cmocka_unit_test(test_rule_index),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
