@@ -58,7 +58,7 @@ UNIT_BIN := $(UNIT_TESTS:%=$(B)/tests/test_%)
 FUZZ_BIN := $(FUZZERS:%=$(B)/fuzz/fuzz_%)
 
 .SECONDARY:
-.PHONY: all check unit cli-test e2e e2e-vm bench fuzz fuzz-check demo install install-br uninstall clean
+.PHONY: all check check-run unit cli-test e2e e2e-vm bench fuzz fuzz-check demo install install-br uninstall clean
 all: $(B)/softwire $(B)/softwire-br
 
 $(B)/%.o: %.c
@@ -171,7 +171,13 @@ fuzz-check: $(FUZZ_BIN)
 	  tail -1 $(B)/fuzz/fuzz_$$f.log; \
 	done
 
-check: all $(UNIT_BIN)
+# make check sets itself up: the packages it needs are installed first
+# (as root), or it says which command installs them.
+check:
+	@sh tools/install-deps.sh
+	@$(MAKE) --no-print-directory check-run
+
+check-run: all $(UNIT_BIN)
 	@command -v $(CLANG) >/dev/null 2>&1 || { echo "clang not found:" \
 	  "the fuzzers cannot run (sh tools/install-deps.sh)"; exit 1; }
 	@FUZZERS="$(FUZZERS)" sh tests/check.sh $(UNIT_BIN)
@@ -187,9 +193,16 @@ install: $(B)/softwire $(B)/softwire-br
 	install -m 0644 man/softwire.conf.5 \
 	    $(DESTDIR)$(MANDIR)/man5/softwire.conf.5
 
+# softwire-br, the lab's border relay, only on request.
+install-br: $(B)/softwire-br
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(B)/softwire-br $(DESTDIR)$(SBINDIR)/softwire-br
+	install -m 0644 man/softwire-br.8 $(DESTDIR)$(MANDIR)/man8/softwire-br.8
+
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/softwire $(DESTDIR)$(MANDIR)/man8/softwire.8 \
-	    $(DESTDIR)$(MANDIR)/man5/softwire.conf.5
+	    $(DESTDIR)$(MANDIR)/man5/softwire.conf.5 \
+	    $(DESTDIR)$(SBINDIR)/softwire-br $(DESTDIR)$(MANDIR)/man8/softwire-br.8
 
 clean:
 	rm -rf $(B)

@@ -18,6 +18,10 @@ case "${1:-}" in
 *) want="$build $test $bench $vm" ;;
 esac
 
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	echo "not a Debian system: install the equivalents of:" $want >&2
+	exit 0
+fi
 missing=
 for p in $want; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

@@ -5,17 +5,23 @@
 
 #include "err.h"
 
+static void
+err_vset(struct sw_err *err, int errnum, const char *fmt, va_list ap)
+{
+	if (err == NULL)
+		return;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	err->errnum = errnum;
+}
+
 void
 err_set(struct sw_err *err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err == NULL)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	err_vset(err, 0, fmt, ap);
 	va_end(ap);
-	err->errnum = 0;
 }
 
 void
@@ -23,12 +29,9 @@ err_sys(struct sw_err *err, int errnum, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err == NULL)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	err_vset(err, errnum, fmt, ap);
 	va_end(ap);
-	err->errnum = errnum;
 }
 
 /* Put context in front of an existing message: "in rule \"...\": " + msg. */
