@@ -36,7 +36,7 @@ CORE_SRC := src/core/addr.c src/core/err.c src/core/map.c src/core/rule.c \
 EDGE_SRC := src/opt.c src/ruleset.c src/json.c src/log.c src/linux/tun.c \
 	src/linux/ctl.c src/linux/loop.c
 # The line: what up changes, decided apart from doing it (pure).
-LINE_SRC := src/line/change.c
+LINE_SRC := src/line/change.c src/line/store.c
 CLI_SRC := $(LINE_SRC) src/cli/main.c src/cli/calc.c src/cli/rules.c \
 	src/cli/datapath.c \
 	src/cli/render.c src/cli/line.c src/cli/up.c src/cli/updown.c \
@@ -100,7 +100,8 @@ $(B)/softwire-br: $(BR_OBJ) $(B)/libswcore.a
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/libswcore.a
 	@mkdir -p $(@D)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter-out %.a,$^) \
+	    $(filter %.a,$^) $(CMOCKA_LIBS)
 
 $(B)/tests/unit/%.o: SW_CFLAGS += -DVECTORS='"$(CURDIR)/tests/vectors/public.tsv"'
 # The line's planner is tested without the kernel edge it drives.

@@ -1,19 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <time.h>
 
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 
 #include "line.h"
+#include "line/store.h"
 #include "log.h"
 #include "opt.h"
 
@@ -167,7 +163,7 @@ line_parse(struct line_opts *o, enum line_cmd cmd, const char *usage,
 	o->plan.mtu = 1460;
 	o->probe_wait = 1;
 	o->lock_wait = LINE_LOCK_WAIT;
-	o->lock_fd = -1;
+	o->store.lock_fd = -1;
 	o->state_dir = LINE_STATE_DIR;
 	snprintf(name, sizeof(name), "softwire %s", line_cmd_name(cmd));
 	if ((rc = opt_parse(line_opt_cmd(cmd), name, usage, argc, argv,
@@ -183,6 +179,7 @@ line_parse(struct line_opts *o, enum line_cmd cmd, const char *usage,
 		log_warnx("--format sh with --prefix needs --wan");
 		return -1;
 	}
+	store_init(&o->store, o->state_dir, o->plan.tunnel);
 	return 0;
 }
 
@@ -190,9 +187,7 @@ void
 line_free(struct line_opts *o)
 {
 	ruleset_free(&o->rs);
-	if (o->lock_fd != -1)
-		close(o->lock_fd);	/* and with it the lock */
-	o->lock_fd = -1;
+	store_unlock(&o->store);
 }
 
 /* One mapping seen on an interface. */
@@ -453,56 +448,23 @@ line_resolve(struct line_opts *o, struct nl *nl)
 	}
 }
 
-/* DIR/TUNNEL.EXT: what up keeps about a tunnel. */
-static void
-line_path(const struct line_opts *o, char *buf, size_t size, const char *ext)
-{
-	snprintf(buf, size, "%s/%s.%s", o->state_dir, o->plan.tunnel, ext);
-}
-
-/* What a lock's holder wrote in it: "pid N softwire CMD". */
-static void
-line_lock_holder(int fd, char *buf, size_t size)
-{
-	ssize_t n = pread(fd, buf, size - 1, 0);
-
-	buf[n > 0 ? n : 0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	if (buf[0] == '\0')
-		snprintf(buf, size, "another process");
-}
-
 int
 line_lock(struct line_opts *o)
 {
 	const struct timespec tick = { 0, 100 * 1000 * 1000 };
-	char path[4096], holder[128], me[64];
+	char holder[128], me[32], path[1100];
 	unsigned ticks = 0;
-	int fd, n;
+	struct sw_err err;
+	int rc;
 
-	if (mkdir(o->state_dir, 0755) == -1 && errno != EEXIST) {
-		log_warn("%s", o->state_dir);
-		return -1;
-	}
-	line_path(o, path, sizeof(path), "lock");
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
-		log_warn("%s", path);
-		return -1;
-	}
-	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		if (errno == EINTR)
-			continue;
-		if (errno != EWOULDBLOCK) {
-			log_warn("%s", path);
-			close(fd);
-			return -1;
-		}
-		line_lock_holder(fd, holder, sizeof(holder));
+	snprintf(me, sizeof(me), "softwire %s", line_cmd_name(o->cmd));
+	while ((rc = store_lock_try(&o->store, me, holder, sizeof(holder),
+	    &err)) == 1) {
 		if (ticks >= o->lock_wait * 10) {
+			store_path(&o->store, "lock", path, sizeof(path));
 			log_warnx("%s is held by %s (%s): not waiting longer "
 			    "(--lock-wait %u)", o->plan.tunnel, holder, path,
 			    o->lock_wait);
-			close(fd);
 			return -1;
 		}
 		if (ticks++ == 0)
@@ -510,150 +472,65 @@ line_lock(struct line_opts *o)
 			    o->plan.tunnel, holder, o->lock_wait);
 		nanosleep(&tick, NULL);
 	}
-	n = snprintf(me, sizeof(me), "pid %ld softwire %s\n", (long)getpid(),
-	    line_cmd_name(o->cmd));
-	if (ftruncate(fd, 0) == -1 || pwrite(fd, me, (size_t)n, 0) != n) {
-		log_warn("%s", path);
-		close(fd);
-		return -1;
-	}
-	o->lock_fd = fd;
-	return 0;
+	if (rc == -1)
+		log_warnx("%s", err.msg);
+	return rc;
 }
 
-/* 0 with the text in buf, 1 when there is no such file, -1 after a message. */
+/* A store call's outcome, its message logged. */
 static int
-line_file_read(const struct line_opts *o, const char *ext, char *buf,
-    size_t size)
+line_logged(int rc, const struct sw_err *err)
 {
-	char path[4096];
-	size_t len = 0;
-	ssize_t n;
-	int fd;
-
-	line_path(o, path, sizeof(path), ext);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT)
-			return 1;
-		log_warn("%s", path);
-		return -1;
-	}
-	while (len < size - 1 &&
-	    (n = read(fd, buf + len, size - 1 - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	buf[len] = '\0';
-	if (len == size - 1 || strlen(buf) != len) {
-		log_warnx("%s: not written by softwire up (too long, or "
-		    "binary)", path);
-		return -1;
-	}
-	return 0;
-}
-
-/* Written beside and renamed: a crash leaves the old file or the new. */
-static int
-line_file_write(const struct line_opts *o, const char *ext, const char *text)
-{
-	char path[4096], tmp[4096], ext_new[32];
-	size_t len = strlen(text);
-	bool ok;
-	int fd;
-
-	if (mkdir(o->state_dir, 0755) == -1 && errno != EEXIST) {
-		log_warn("%s", o->state_dir);
-		return -1;
-	}
-	line_path(o, path, sizeof(path), ext);
-	snprintf(ext_new, sizeof(ext_new), "%s.new", ext);
-	line_path(o, tmp, sizeof(tmp), ext_new);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1) {
-		log_warn("%s", tmp);
-		return -1;
-	}
-	ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
-	if (close(fd) == -1)
-		ok = false;
-	if (!ok || rename(tmp, path) == -1) {
-		log_warn("%s", path);
-		(void)unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-line_file_remove(const struct line_opts *o, const char *ext)
-{
-	char path[4096];
-
-	line_path(o, path, sizeof(path), ext);
-	if (unlink(path) == -1 && errno != ENOENT) {
-		log_warn("%s", path);
-		return -1;
-	}
-	return 0;
+	if (rc == -1)
+		log_warnx("%s", err->msg);
+	return rc;
 }
 
 int
 line_state_load(const struct line_opts *o, struct sw_state *st)
 {
-	char text[8192], path[4096];
 	struct sw_err err;
-	int rc;
 
-	if ((rc = line_file_read(o, "state", text, sizeof(text))) != 0)
-		return rc;
-	line_path(o, path, sizeof(path), "state");
-	if (state_parse(text, st, &err) == -1) {
-		log_warnx("%s: %s", path, err.msg);
-		return -1;
-	}
-	if (strcmp(st->tunnel, o->plan.tunnel) != 0) {
-		log_warnx("%s is about tunnel %s", path, st->tunnel);
-		return -1;
-	}
-	return 0;
+	return line_logged(store_state_load(&o->store, st, &err), &err);
 }
 
 int
 line_state_save(const struct line_opts *o, const struct sw_state *st)
 {
-	char text[8192];
-	struct sbuf b;
+	struct sw_err err;
 
-	sbuf_init(&b, text, sizeof(text));
-	state_format(st, &b);
-	if (b.overflow) {
-		log_warnx("the state is longer than %zu bytes", sizeof(text));
-		return -1;
-	}
-	return line_file_write(o, "state", text);
+	return line_logged(store_state_save(&o->store, st, &err), &err);
 }
 
 int
 line_tables_load(const struct line_opts *o, char *buf, size_t size)
 {
-	return line_file_read(o, "nft", buf, size);
+	struct sw_err err;
+
+	return line_logged(store_tables_load(&o->store, buf, size, &err),
+	    &err);
 }
 
 int
 line_tables_save(const struct line_opts *o, const char *text)
 {
-	return line_file_write(o, "nft", text);
+	struct sw_err err;
+
+	return line_logged(store_tables_save(&o->store, text, &err), &err);
 }
 
 int
 line_tables_remove(const struct line_opts *o)
 {
-	return line_file_remove(o, "nft");
+	struct sw_err err;
+
+	return line_logged(store_tables_remove(&o->store, &err), &err);
 }
 
 int
 line_state_remove(const struct line_opts *o)
 {
-	if (line_file_remove(o, "nft") == -1)
-		return -1;
-	return line_file_remove(o, "state");
+	struct sw_err err;
+
+	return line_logged(store_state_remove(&o->store, &err), &err);
 }

@@ -6,6 +6,7 @@
 
 #include "core/plan.h"
 #include "core/state.h"
+#include "line/store.h"
 #include "linux/rtnl.h"
 #include "ruleset.h"
 
@@ -34,7 +35,7 @@ struct line_opts {
 	unsigned probe_wait;		/* seconds */
 	const char *state_dir;
 	unsigned lock_wait;		/* seconds */
-	int lock_fd;			/* the lock held, or -1 */
+	struct line_store store;	/* state_dir's files of the tunnel */
 };
 
 #define LINE_STATE_DIR	"/run/softwire"
@@ -65,10 +66,8 @@ int line_resolve(struct line_opts *o, struct nl *nl);
 int line_lock(struct line_opts *o);
 
 /*
- * The state file of a tunnel (DIR/TUNNEL.state), and the nftables text up
- * loaded (DIR/TUNNEL.nft: a failed later up puts it back; the kernel's
- * own listing of the numgen map does not load again).  Loads return 0, 1
- * when there is none, -1 after a message.
+ * The store's state and tables files (line/store.h), their failures
+ * logged.  Loads return 0, 1 when there is none, -1 after a message.
  */
 int line_state_load(const struct line_opts *o, struct sw_state *st);
 int line_state_save(const struct line_opts *o, const struct sw_state *st);
