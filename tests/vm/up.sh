@@ -284,14 +284,14 @@ check "connections held open" "$(cat "$LAB_TMP/hold.log")" 5
 drops=$(brstat '[.drops[]] | add')
 up0=$(brstat .upstream.packets)
 bg lan1 "$LAB_TMP/stream.log" $PEER stream $SERVER 7 8
-wait_for 5 "the stream through the tunnel" \
+wait_for 30 "the stream through the tunnel" \
     at_least $((up0 + 100)) brstat .upstream.packets
 n ce1 ip -6 addr del 2001:db8:12:3400::2/64 dev ce1-wan
 n ce1 ip -6 addr add 2001:db8:12:3500::2/64 dev ce1-wan nodad
 # The LAN is renumbered after the WAN: up runs in between.
 q ce1 $UP --replace-default --lan ce1-lan >"$LAB_TMP/out"
 up1=$(brstat .upstream.packets)
-wait_for 15 "the stream's end" test -s "$LAB_TMP/stream.log"
+wait_for 30 "the stream's end" test -s "$LAB_TMP/stream.log"
 check "BR: no packet mixed the two mappings while up moved the line" \
     "$(brstat '[.drops[]] | add')" "$drops"
 check "the stream went on over the new mapping" \
