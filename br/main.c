@@ -62,7 +62,6 @@ br_option(void *ctx, int key, const char *arg)
 {
 	struct br_opts *o = ctx;
 	struct sw_err err;
-	char q[QUOTE_LEN];
 	int r;
 
 	if ((r = ruleset_option(&o->rs, key, arg)) != 0)
@@ -78,11 +77,8 @@ br_option(void *ctx, int key, const char *arg)
 		o->have_addr = true;
 		return 0;
 	case K_SERVICE:
-		if (service_lookup(arg) == -1) {
-			log_warnx("--service \"%s\": want v6plus, biglobe, ocn "
-			    "or nuro", err_quote(q, sizeof(q), arg));
+		if (ruleset_service(arg) == -1)
 			return -1;
-		}
 		o->service = arg;
 		return 0;
 	case K_TUN4:

@@ -95,6 +95,18 @@ ruleset_iid(struct ruleset *rs, const char *s)
 }
 
 int
+ruleset_service(const char *name)
+{
+	char q[QUOTE_LEN];
+
+	if (service_lookup(name) != -1)
+		return 0;
+	log_warnx("--service \"%s\": want v6plus, biglobe, ocn or nuro",
+	    err_quote(q, sizeof(q), name));
+	return -1;
+}
+
+int
 ruleset_option(struct ruleset *rs, int c, const char *arg)
 {
 	int rc;

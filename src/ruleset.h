@@ -24,6 +24,9 @@ struct ruleset {
  */
 int ruleset_option(struct ruleset *rs, int c, const char *arg);
 
+/* --service NAME: 0 if a built-in service, -1 after a message. */
+int ruleset_service(const char *name);
+
 int ruleset_add_text(struct ruleset *rs, const char *text);
 int ruleset_add_dhcp(struct ruleset *rs, const char *hex, bool lw4o6);
 /*

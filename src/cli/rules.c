@@ -59,18 +59,14 @@ static int
 rules_option(void *ctx, int key, const char *arg)
 {
 	struct rules_opts *o = ctx;
-	char q[QUOTE_LEN];
 
 	if (key == K_JSON) {
 		o->json = true;
 		return 0;
 	}
 	/* K_SERVICE: the table gives rules no other */
-	if (service_lookup(arg) == -1) {
-		log_warnx("--service \"%s\": want v6plus, biglobe, ocn or nuro",
-		    err_quote(q, sizeof(q), arg));
+	if (ruleset_service(arg) == -1)
 		return -1;
-	}
 	o->service = arg;
 	return 0;
 }
