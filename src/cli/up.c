@@ -358,9 +358,8 @@ up_execute(struct up_run *r, const struct change *c)
 	case CH_TUNNEL_SET:
 		if (link_set(&r->rt, r->tun.index, c->mtu, true, &err) == -1)
 			break;
-		/* A tunnel just made has its own MTU and state to put back. */
 		u = (struct undo){ .kind = U_LINK_SET, .index = r->tun.index,
-		    .mtu = r->tun.mtu, .up = r->tun.up };
+		    .mtu = c->was_mtu, .up = c->was_up };
 		up_undo_push(r, &u);
 		return 0;
 	case CH_ROUTE_DEL:

@@ -87,8 +87,9 @@ change_tunnel_steps(const struct plan *p, const struct tnl_params *t,
 	if ((c = change_add(l, CH_TUNNEL_SET)) == NULL)
 		return -1;
 	c->mtu = p->mtu;
-	c->was_mtu = s->tun.mtu;
-	c->was_up = s->tun.up;
+	/* A tunnel this run creates goes down again before it is deleted. */
+	c->was_mtu = s->tun_exists ? s->tun.mtu : p->mtu;
+	c->was_up = s->tun_exists && s->tun.up;
 	return 0;
 }
 

@@ -115,6 +115,9 @@ test_fresh(void **state)
 	    "ipv4-address route-remove route-default tables");
 	assert_memory_equal(&f->ch[1].tnl, &f->t, sizeof(f->t));
 	assert_int_equal(f->ch[2].mtu, 1460);
+	/* Its undo takes the new tunnel down before the deletion. */
+	assert_int_equal(f->ch[2].was_mtu, 1460);
+	assert_false(f->ch[2].was_up);
 	assert_int_equal(f->ch[4].route.oif, WAN_INDEX);
 	/* The tunnel is IPIP from the CE address to the BR, encaplimit
 	 * none, over the WAN. */
