@@ -32,15 +32,17 @@ B := build
 CORE_SRC := src/core/addr.c src/core/err.c src/core/map.c src/core/rule.c \
 	src/core/s46.c src/core/service.c src/core/builtin.c \
 	src/core/pkt.c src/core/dp.c src/core/sbuf.c src/core/plan.c \
-	src/core/state.c src/core/config.c
+	src/core/state.c src/core/config.c src/core/kv.c
 EDGE_SRC := src/opt.c src/ruleset.c src/json.c src/log.c src/linux/tun.c \
-	src/linux/ctl.c src/linux/loop.c
+	src/linux/ctl.c src/linux/loop.c src/linux/cedp.c
 # The line: what up changes, decided apart from doing it (pure).
-LINE_SRC := src/line/change.c src/line/store.c
+LINE_SRC := src/line/change.c src/line/store.c src/line/resolve.c \
+	src/line/prepare.c src/line/up.c src/line/down.c src/line/flush.c
 CLI_SRC := $(LINE_SRC) src/cli/main.c src/cli/calc.c src/cli/rules.c \
 	src/cli/datapath.c \
 	src/cli/render.c src/cli/line.c src/cli/up.c src/cli/updown.c \
-	src/cli/down.c src/cli/show.c \
+	src/cli/down.c src/cli/show.c src/cli/run.c \
+	src/cli/runstatus.c src/cli/rundp.c src/cli/status.c \
 	src/linux/nl.c src/linux/rtnl.c src/linux/nft.c src/linux/ct.c \
 	src/linux/probe.c \
 	$(EDGE_SRC)
@@ -50,7 +52,7 @@ CLI_LIBS := $(shell pkg-config --libs libmnl libnftables 2>/dev/null || \
 	echo -lmnl -lnftables)
 GEN_SRC := $(B)/gen/rules_jp.c
 UNIT_TESTS := addr map rule s46 builtin dp frag plan state change config
-FUZZERS := addr rule s46 pkt frag plan state config
+FUZZERS := addr rule s46 pkt frag plan state config kv
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o) $(B)/gen/rules_jp.o
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
@@ -105,7 +107,7 @@ $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/libswcore.a
 
 $(B)/tests/unit/%.o: SW_CFLAGS += -DVECTORS='"$(CURDIR)/tests/vectors/public.tsv"'
 # The line's planner is tested without the kernel edge it drives.
-$(B)/tests/test_change: $(LINE_SRC:%.c=$(B)/%.o)
+$(B)/tests/test_change: $(B)/src/line/change.o $(B)/src/line/store.o
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
@@ -116,6 +118,8 @@ cli-test: $(B)/softwire $(B)/softwire-br
 # The lab on the host kernel: namespaces, userspace datapath, softwire-br.
 e2e: $(B)/softwire $(B)/softwire-br
 	@sh tests/netns/lab.sh $(B)/softwire $(B)/softwire-br
+	@sh tests/netns/daemon.sh $(B)/softwire
+	@sh tests/netns/line.sh $(B)/softwire $(B)/softwire-br userspace
 
 # The lab under Debian's own kernel in QEMU, the CEs on ip6tnl: the
 # hand-made baseline NAT, then the reference ruleset; then softwire up,
@@ -123,6 +127,8 @@ e2e: $(B)/softwire $(B)/softwire-br
 e2e-vm: $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/vm/lab.sh $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/vm/up.sh $(B)/softwire $(B)/softwire-br
+	@sh tests/vm/run.sh sh tests/netns/line.sh $(B)/softwire \
+	  $(B)/softwire-br kernel
 
 # Benchmarks: one summary line each, ratios measured in the same run.
 # The connection-rate client of bench/ruleset.sh.
@@ -149,6 +155,10 @@ bench: $(B)/softwire $(B)/softwire-br $(B)/bench-cps $(B)/bench-brrules
 	  sh bench/ruleset.sh $(B)/softwire' 2>/dev/null
 	@sh tests/vm/run.sh sh -c 'sh tests/vm/modules.sh && \
 	  sh bench/prefix.sh $(B)/softwire $(B)/softwire-br' 2>/dev/null
+	@sh tests/vm/run.sh sh -c 'sh tests/vm/modules.sh && \
+	  sh bench/reconverge.sh $(B)/softwire $(B)/softwire-br kernel' \
+	  2>/dev/null
+	@sh bench/reconverge.sh $(B)/softwire $(B)/softwire-br userspace
 
 # libFuzzer harnesses (clang, ASan + UBSan).  fuzz-check runs each for a
 # bounded number of inputs; a crash or a failed invariant fails it.

@@ -12,9 +12,10 @@
 #include "log.h"
 #include "opt.h"
 
-#define RULES	(OPT_CALC | OPT_DATAPATH | OPT_RENDER | OPT_UP | OPT_BR)
-#define PLAN	(OPT_RENDER | OPT_UP)
-#define LIVE	(OPT_UP | OPT_DOWN | OPT_SHOW)
+#define RULES	(OPT_CALC | OPT_DATAPATH | OPT_RENDER | OPT_UP | OPT_RUN | \
+	OPT_BR)
+#define PLAN	(OPT_RENDER | OPT_UP | OPT_RUN)
+#define LIVE	(OPT_UP | OPT_DOWN | OPT_SHOW | OPT_RUN | OPT_STATUS)
 #define LOOP	(OPT_DATAPATH | OPT_BR)
 #define ALL	0xffffu
 
@@ -29,7 +30,7 @@ static const struct opt_def {
 	{ { "service", required_argument, NULL, K_SERVICE },
 	    OPT_RULES | OPT_BR },
 	{ { "json", no_argument, NULL, K_JSON },
-	    OPT_CALC | OPT_RULES | OPT_SHOW },
+	    OPT_CALC | OPT_RULES | OPT_SHOW | OPT_STATUS },
 	{ { "prefix", required_argument, NULL, K_PREFIX }, PLAN },
 	{ { "wan", required_argument, NULL, K_WAN }, PLAN },
 	{ { "wan-port", required_argument, NULL, K_WAN_PORT }, PLAN },
@@ -39,8 +40,17 @@ static const struct opt_def {
 	{ { "forward", required_argument, NULL, K_FORWARD }, PLAN },
 	{ { "replace-default", no_argument, NULL, K_REPLACE_DEFAULT }, PLAN },
 	{ { "format", required_argument, NULL, K_FORMAT }, OPT_RENDER },
-	{ { "no-probe", no_argument, NULL, K_NO_PROBE }, OPT_UP },
-	{ { "probe-wait", required_argument, NULL, K_PROBE_WAIT }, OPT_UP },
+	{ { "no-probe", no_argument, NULL, K_NO_PROBE }, OPT_UP | OPT_RUN },
+	{ { "probe-wait", required_argument, NULL, K_PROBE_WAIT },
+	    OPT_UP | OPT_RUN },
+	{ { "probe-interval", required_argument, NULL, K_PROBE_INTERVAL },
+	    OPT_RUN },
+	{ { "probe-failures", required_argument, NULL, K_PROBE_FAILURES },
+	    OPT_RUN },
+	{ { "keep", no_argument, NULL, K_KEEP }, OPT_RUN },
+	{ { "check", no_argument, NULL, K_CHECK }, OPT_RUN },
+	{ { "syslog", no_argument, NULL, K_SYSLOG }, OPT_RUN },
+	{ { "datapath", required_argument, NULL, K_DATAPATH }, OPT_RUN },
 	{ { "state-dir", required_argument, NULL, K_STATE_DIR }, LIVE },
 	{ { "lock-wait", required_argument, NULL, K_LOCK_WAIT },
 	    OPT_UP | OPT_DOWN },
@@ -91,7 +101,8 @@ opt_config_line(void *data, const char *name, const char *value,
 	for (i = 0; i < NOPTS && d == NULL; i++)
 		if (strcmp(opt_table[i].o.name, name) == 0)
 			d = &opt_table[i];
-	if (d == NULL || d->o.val == K_HELP || d->o.val == K_CONFIG) {
+	if (d == NULL || d->o.val == K_HELP || d->o.val == K_CONFIG ||
+	    d->o.val == K_CHECK) {
 		err_set(err, "unknown option \"%s\"", name);
 		return -1;
 	}

@@ -17,6 +17,8 @@ enum opt_cmd {
 	OPT_DOWN = 1 << 5,
 	OPT_SHOW = 1 << 6,
 	OPT_BR = 1 << 7,		/* softwire-br */
+	OPT_RUN = 1 << 8,
+	OPT_STATUS = 1 << 9,
 };
 
 /* What a handler is passed: the rule options keep their letters. */
@@ -49,6 +51,12 @@ enum opt_key {
 	K_TUN4,
 	K_TUN6,
 	K_CONFIG,
+	K_PROBE_INTERVAL,
+	K_PROBE_FAILURES,
+	K_KEEP,
+	K_CHECK,
+	K_SYSLOG,
+	K_DATAPATH,
 };
 
 /* An option's handler: 0, or -1 after a message. */

@@ -136,10 +136,9 @@ ruleset_free(struct ruleset *rs)
 	rs->n = 0;
 }
 
-/* Why no rule covers the prefix, in words that help. */
-static void
+void
 ruleset_no_rule(const struct ruleset *rs, const char *prefix,
-    const struct prefix6 *in)
+    const struct prefix6 *in, struct sw_err *err)
 {
 	static const struct prefix6 ngn = { .addr.s6_addr = { 0x24, 0x08 },
 	    .len = 16 };
@@ -147,40 +146,51 @@ ruleset_no_rule(const struct ruleset *rs, const char *prefix,
 
 	err_quote(q, sizeof(q), prefix);
 	if (rs->builtin && prefix6_contains(&ngn, &in->addr))
-		log_warnx("%s is in 2408::/16, NTT NGN's own address space: "
+		err_set(err, "%s is in 2408::/16, NTT NGN's own address space: "
 		    "this line has no IPv4-over-IPv6 (MAP-E) service active "
 		    "yet; a MAP-E line gets a prefix from its provider (v6plus "
 		    "240b:, BIGLOBE 2404:7a80:, OCN 2001:380:, NURO 240d:f:)",
 		    q);
 	else if (rs->builtin)
-		log_warnx("no built-in rule covers %s; if your provider uses "
+		err_set(err, "no built-in rule covers %s; if your provider uses "
 		    "MAP-E, give its rule with --rule (see softwire rules "
 		    "for the built-in ones)", q);
 	else
-		log_warnx("none of the %zu given rule%s covers %s", rs->n,
+		err_set(err, "none of the %zu given rule%s covers %s", rs->n,
 		    rs->n == 1 ? "" : "s", q);
+}
+
+int
+ruleset_map_err(const struct ruleset *rs, const char *prefix,
+    struct map_result *m, struct sw_err *err)
+{
+	struct prefix6 in;
+	int i;
+
+	if (prefix6_parse(prefix, PFX_BARE_ADDR | PFX_HOST_BITS, &in,
+	    err) == -1) {
+		err->input = true;
+		return -1;
+	}
+	if ((i = rules_select6(rs->rules, rs->n, &in)) == -1) {
+		ruleset_no_rule(rs, prefix, &in, err);
+		return -1;
+	}
+	if (map_compute(&rs->rules[i], &in, m, err) == -1) {
+		err->input = true;
+		return -1;
+	}
+	return 0;
 }
 
 int
 ruleset_map(const struct ruleset *rs, const char *prefix,
     struct map_result *m)
 {
-	struct prefix6 in;
 	struct sw_err err;
-	int i;
 
-	if (prefix6_parse(prefix, PFX_BARE_ADDR | PFX_HOST_BITS, &in,
-	    &err) == -1) {
-		log_warnx("%s", err.msg);
-		return EXIT_USAGE;
-	}
-	if ((i = rules_select6(rs->rules, rs->n, &in)) == -1) {
-		ruleset_no_rule(rs, prefix, &in);
-		return EXIT_FAIL;
-	}
-	if (map_compute(&rs->rules[i], &in, m, &err) == -1) {
-		log_warnx("%s", err.msg);
-		return EXIT_USAGE;
-	}
-	return 0;
+	if (ruleset_map_err(rs, prefix, m, &err) == 0)
+		return 0;
+	log_warnx("%s", err.msg);
+	return err.input ? EXIT_USAGE : EXIT_FAIL;
 }

@@ -47,4 +47,14 @@ void ruleset_free(struct ruleset *rs);
 int ruleset_map(const struct ruleset *rs, const char *prefix,
     struct map_result *m);
 
+/*
+ * The same without printing: 0, or -1 with err (err.input when the
+ * prefix is bad, not when no rule covers it).
+ */
+int ruleset_map_err(const struct ruleset *rs, const char *prefix,
+    struct map_result *m, struct sw_err *err);
+/* Why no rule covers in (as text prefix), in words that help. */
+void ruleset_no_rule(const struct ruleset *rs, const char *prefix,
+    const struct prefix6 *in, struct sw_err *err);
+
 #endif

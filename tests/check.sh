@@ -49,6 +49,11 @@ if [ "$(id -u)" -ne 0 ]; then
 else
 	suite tests/netns/lab.sh \
 	    sh tests/netns/lab.sh build/softwire build/softwire-br
+	echo "== softwire run on the host kernel (no ip6tnl)"
+	suite tests/netns/daemon.sh sh tests/netns/daemon.sh build/softwire
+	echo "== softwire run with its userspace datapath: 50 prefix changes"
+	suite tests/netns/line.sh sh tests/netns/line.sh build/softwire \
+	    build/softwire-br userspace 50
 fi
 
 echo "== the lab under Debian's kernel in QEMU (ip6tnl on the CEs)"
@@ -61,6 +66,9 @@ else
 	echo "== softwire up, show and down under Debian's kernel in QEMU"
 	suite tests/vm/up.sh sh tests/vm/run.sh \
 	    sh tests/vm/up.sh build/softwire build/softwire-br
+	echo "== softwire run on ip6tnl in QEMU: 50 prefix changes"
+	suite "tests/netns/line.sh in QEMU" sh tests/vm/run.sh \
+	    sh tests/netns/line.sh build/softwire build/softwire-br kernel 50
 fi
 
 echo "== fuzzers"

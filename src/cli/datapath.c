@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "core/dp.h"
 #include "linux/ctl.h"
+#include "linux/cedp.h"
 #include "linux/loop.h"
 #include "linux/tun.h"
 #include "log.h"
@@ -82,55 +83,6 @@ datapath_parse_args(int argc, char **argv, struct dp_opts *o)
 	}
 	o->prefix = argv[optind];
 	return 0;
-}
-
-struct ce_loop {
-	struct dp_ce dp;
-	int tun, raw;
-};
-
-/* One packet from the TUN device; false when there is none left. */
-static bool
-ce_from_tun(void *ctx, uint8_t *buf, size_t size, uint64_t now)
-{
-	struct ce_loop *l = ctx;
-	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
-	ssize_t n = read(l->tun, buf, size);
-
-	if (n <= 0) {
-		if (n == -1 && errno != EAGAIN && errno != EINTR)
-			log_warn("read TUN");
-		return false;
-	}
-	if (dp_ce_outbound(&l->dp, buf, (size_t)n, now, &to.sin6_addr) != 0) {
-		dp_log_drop(&l->dp.st, buf, (size_t)n);
-		return true;
-	}
-	if (sendto(l->raw, buf, (size_t)n, 0, (struct sockaddr *)&to,
-	    sizeof(to)) == -1)
-		log_warn("send ip4ip6");
-	return true;
-}
-
-static bool
-ce_from_raw(void *ctx, uint8_t *buf, size_t size, uint64_t now)
-{
-	struct ce_loop *l = ctx;
-	struct sockaddr_in6 from;
-	socklen_t fl = sizeof(from);
-	ssize_t n = recvfrom(l->raw, buf, size, MSG_DONTWAIT,
-	    (struct sockaddr *)&from, &fl);
-
-	if (n <= 0) {
-		if (n == -1 && errno != EAGAIN && errno != EINTR)
-			log_warn("receive ip4ip6");
-		return false;
-	}
-	if (dp_ce_inbound(&l->dp, &from.sin6_addr, buf, (size_t)n, now) != 0)
-		dp_log_drop(&l->dp.st, buf, (size_t)n);
-	else if (write(l->tun, buf, (size_t)n) == -1)
-		log_warn("write TUN");
-	return true;
 }
 
 static int

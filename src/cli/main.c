@@ -23,6 +23,9 @@ static const struct command commands[] = {
 	{ "down", cmd_down, "undo what softwire up did" },
 	{ "show", cmd_show, "the live state of the line: mapping, tunnel, "
 	    "ports in use" },
+	{ "run", cmd_run, "keep the line up: follow the prefix, the carrier "
+	    "and the BR" },
+	{ "status", cmd_status, "what softwire run says about the line" },
 	{ "render", cmd_render,
 	    "print what up would do: nftables tables or an ip script" },
 	{ "datapath", cmd_datapath,

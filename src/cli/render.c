@@ -57,10 +57,8 @@ render_plan(struct line_opts *o, struct nl *nl)
 	struct sw_err err;
 	int rc;
 
-	if ((rc = line_resolve(o, o->prefix == NULL ? nl : NULL)) != 0)
+	if ((rc = cli_resolve(o, o->prefix == NULL ? nl : NULL)) != 0)
 		return rc;
-	for (size_t i = 0; i < o->plan.map.nwarn; i++)
-		log_warnx("warning: %s", o->plan.map.warn[i]);
 	render_mtu(o, nl);
 	if (plan_check(&o->plan, &err) == -1) {
 		log_warnx("%s", err.msg);

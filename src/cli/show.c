@@ -324,14 +324,15 @@ show_gather(struct show *s)
 int
 cmd_show(int argc, char **argv)
 {
-	static struct up_run r;
 	static struct show s;
+	struct line_opts o;
+	struct up_run r;
 	int rc;
 
-	memset(&r, 0, sizeof(r));
 	memset(&s, 0, sizeof(s));
 	s.r = &r;
-	if ((rc = updown_start(&r, LINE_SHOW, show_usage, argc, argv)) != 0) {
+	if ((rc = updown_start(&r, &o, LINE_SHOW, show_usage, argc,
+	    argv)) != 0) {
 		rc = rc == -1 ? 0 : rc;
 		goto out;
 	}
@@ -345,6 +346,6 @@ cmd_show(int argc, char **argv)
 	else
 		show_text(&s);
 out:
-	updown_end(&r);
+	updown_end(&r, &o);
 	return rc;
 }

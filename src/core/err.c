@@ -12,6 +12,7 @@ err_vset(struct sw_err *err, int errnum, const char *fmt, va_list ap)
 		return;
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	err->errnum = errnum;
+	err->input = false;
 }
 
 void
@@ -32,6 +33,18 @@ err_sys(struct sw_err *err, int errnum, const char *fmt, ...)
 	va_start(ap, fmt);
 	err_vset(err, errnum, fmt, ap);
 	va_end(ap);
+}
+
+void
+err_input(struct sw_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vset(err, 0, fmt, ap);
+	va_end(ap);
+	if (err != NULL)
+		err->input = true;
 }
 
 /* Put context in front of an existing message: "in rule \"...\": " + msg. */

@@ -2,6 +2,7 @@
 #ifndef SW_ERR_H
 #define SW_ERR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -13,6 +14,7 @@
 struct sw_err {
 	char msg[384];
 	int errnum;
+	bool input;		/* the caller's input was at fault (err_input) */
 };
 
 /* A message; errnum 0. */
@@ -21,6 +23,9 @@ void err_set(struct sw_err *err, const char *fmt, ...)
 /* A message about a failed system call, which returned errnum. */
 void err_sys(struct sw_err *err, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A message about bad input (options, a config, a prefix): input set. */
+void err_input(struct sw_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void err_prefix(struct sw_err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -7,17 +7,19 @@
 
 enum state_key {
 	SK_TUNNEL, SK_WAN, SK_WAN_PORT, SK_PREFIX, SK_CE, SK_CE_ADDED,
-	SK_IPV4, SK_PORTS, SK_NFT_HASH, SK_ROUTE, SK_COUNT,
+	SK_IPV4, SK_PORTS, SK_NFT_HASH, SK_ROUTE, SK_LEFT, SK_COUNT,
 };
 
 static const char *const state_keys[SK_COUNT] = {
 	"tunnel", "wan", "wan-port", "prefix", "ce", "ce-added", "ipv4",
-	"ports", "nft-hash", "route",
+	"ports", "nft-hash", "route", "left",
 };
 
-/* Every key but wan-port and route appears exactly once. */
+/* Every key but wan-port, route and left appears exactly once. */
 #define SK_REQUIRED	(((1u << SK_COUNT) - 1) & ~(1u << SK_WAN_PORT | \
-			    1u << SK_ROUTE))
+			    1u << SK_ROUTE | 1u << SK_LEFT))
+/* Keys that may repeat. */
+#define SK_MANY		(1u << SK_ROUTE | 1u << SK_LEFT)
 
 static int
 state_name(char dst[STATE_NAMSIZ], const char *key, const char *v,
@@ -60,6 +62,33 @@ state_ports(struct portset *ps, char *v)
 	ps->offset = (uint8_t)a;
 	ps->psid_len = (uint8_t)k;
 	ps->psid = (uint16_t)psid;
+	return 0;
+}
+
+/* "WAN CE yes|no IPV4 OFFSET PSID-LEN PSID" */
+static int
+state_left(struct sw_state *st, char *v, struct sw_err *err)
+{
+	struct sw_left *l;
+	char *f[4], *p = v;
+	size_t i;
+
+	if (st->nleft == STATE_LEFT_MAX)
+		return -1;
+	l = &st->left[st->nleft];
+	for (i = 0; i < 4; i++) {
+		f[i] = p;
+		if ((p = strchr(p, ' ')) == NULL)
+			return -1;
+		*p++ = '\0';
+	}
+	if (state_name(l->wan, "wan", f[0], err) == -1 ||
+	    addr6_parse(f[1], &l->ce, err) == -1 ||
+	    state_bool(&l->ce_added, f[2]) == -1 ||
+	    prefix4_parse(f[3], 0, &l->ipv4, err) == -1 ||
+	    state_ports(&l->ports, p) == -1)
+		return -1;
+	st->nleft++;
 	return 0;
 }
 
@@ -118,6 +147,8 @@ state_value(struct sw_state *st, enum state_key k, char *v,
 			return -1;
 		st->nroutes++;
 		return 0;
+	case SK_LEFT:
+		return state_left(st, v, err);
 	default:
 		return -1;
 	}
@@ -137,7 +168,7 @@ state_line(struct sw_state *st, char *line, unsigned *seen,
 	for (k = 0; k < SK_COUNT; k++)
 		if (strcmp(line, state_keys[k]) == 0)
 			break;
-	if (k == SK_COUNT || (k != SK_ROUTE && (*seen & 1u << k)))
+	if (k == SK_COUNT || (!(SK_MANY & 1u << k) && (*seen & 1u << k)))
 		return -1;
 	*seen |= 1u << k;
 	return state_value(st, k, v, err);
@@ -207,6 +238,14 @@ state_format(const struct sw_state *st, struct sbuf *b)
 		for (j = 0; j < st->route_len[i]; j++)
 			sbuf_printf(b, "%02x", st->route[i][j]);
 		sbuf_printf(b, "\n");
+	}
+	for (i = 0; i < st->nleft; i++) {
+		const struct sw_left *l = &st->left[i];
+
+		sbuf_printf(b, "left %s %s %s %s %u %u %u\n", l->wan,
+		    addr6_format(&l->ce, ce), l->ce_added ? "yes" : "no",
+		    prefix4_format(&l->ipv4, v4), l->ports.offset,
+		    l->ports.psid_len, l->ports.psid);
 	}
 }
 

@@ -18,6 +18,22 @@
 #define STATE_ROUTES_MAX	8
 #define STATE_ROUTE_BYTES	256
 #define STATE_NAMSIZ		16
+#define STATE_LEFT_MAX		4
+
+/*
+ * A mapping the line is moving (or moved) away from whose objects are not
+ * all gone yet: its CE address on its WAN (if softwire added it), its
+ * address on the tunnel and its connections.  Recorded before a move
+ * starts, cleared once the move is done, so that a run killed in the
+ * middle leaves the next one (or down) everything to clear.
+ */
+struct sw_left {
+	char wan[STATE_NAMSIZ];
+	struct in6_addr ce;
+	bool ce_added;
+	struct prefix4 ipv4;
+	struct portset ports;
+};
 
 struct sw_state {
 	char tunnel[STATE_NAMSIZ];
@@ -33,6 +49,8 @@ struct sw_state {
 	size_t nroutes;
 	uint8_t route[STATE_ROUTES_MAX][STATE_ROUTE_BYTES];
 	size_t route_len[STATE_ROUTES_MAX];
+	struct sw_left left[STATE_LEFT_MAX];
+	size_t nleft;
 };
 
 /* Parse a state file's text; the error names the line. */

@@ -248,6 +248,12 @@ addr_cb(const struct nlmsghdr *nlh, void *data)
 	x->flags = ifa->ifa_flags;
 	if (attr_ok(tb.tb[IFA_FLAGS], 4))
 		x->flags = mnl_attr_get_u32(tb.tb[IFA_FLAGS]);
+	if (attr_ok(tb.tb[IFA_CACHEINFO], sizeof(struct ifa_cacheinfo))) {
+		const struct ifa_cacheinfo *ci =
+		    mnl_attr_get_payload(tb.tb[IFA_CACHEINFO]);
+
+		x->tstamp = ci->tstamp;
+	}
 	if (d->family == AF_INET)
 		memcpy(&x->a4, mnl_attr_get_payload(a), 4);
 	else

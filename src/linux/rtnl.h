@@ -57,6 +57,7 @@ struct if_addr {
 	unsigned plen;
 	uint32_t flags;		/* IFA_F_* */
 	unsigned scope;
+	uint32_t tstamp;	/* last updated (an RA refreshed it), 1/100 s */
 };
 
 #define ADDR_LIST_MAX	256

@@ -259,6 +259,29 @@ expect 2 "softwire calc does not take --config" -- calc --config \
     "$tmp/sw.conf" 2001:db8::/56
 [ ! -e "$tmp/st" ] && ok || bad "a refused configuration left state"
 
+echo "== run and status, without starting the daemon"
+expect 0 "usage: softwire run" -- run --help
+expect 0 "usage: softwire status" -- help status
+expect 2 '--probe-interval "0" is not a number in 1-3600' -- run \
+    --probe-interval 0
+expect 2 '--probe-failures "x" is not a number in 1-100' -- run \
+    --probe-failures x
+expect 2 "softwire status does not take --wan" -- status --wan eth0
+expect 2 '--datapath "ip6tnl": want auto, kernel or userspace' -- run \
+    --datapath ip6tnl
+expect 2 "softwire run does not take --lock-wait" -- run --lock-wait 1
+# check is an option of the command line only.
+printf 'check\n' >"$tmp/bad.conf"
+expect 2 "$tmp/bad.conf:1: unknown option \"check\"" -- run --config \
+    "$tmp/bad.conf"
+# A file for up serves run and status alike.
+expect 0 "sw0: no softwire run" -- status --config "$tmp/sw.conf" \
+    --state-dir "$tmp/st"
+"$SW" status --json --state-dir "$tmp/st" >"$tmp/s.json"
+jq_is "$tmp/s.json" .state no-daemon
+jq_is "$tmp/s.json" .state_file false
+rm -rf "$tmp/st"
+
 echo "== datapath and softwire-br, without starting them"
 expect 2 "datapath takes one PREFIX (0 given)" -- datapath
 expect 2 "the rule gives no BR address" -- datapath --rule \

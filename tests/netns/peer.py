@@ -58,9 +58,14 @@ through, and hand-made ip4ip6 packets for the negative controls.
                                       unfragmented datagrams) as fast as it
                                       can until file STOP exists; prints
                                       how many, and the seconds it took
+  peer.py ra IFACE PREFIX,VALID,PREFERRED...
+                                      one Router Advertisement on IFACE
+                                      (not a default router) with a prefix
+                                      information option (on-link, SLAAC)
+                                      for each PREFIX/64 and its lifetimes
   peer.py stream HOST PORT SECONDS    a UDP datagram every millisecond for
                                       SECONDS, from one socket and (every
-                                      tenth) from a new one; prints how
+                                      hundredth) from a new one; prints how
                                       many were sent
 """
 import os
@@ -376,7 +381,9 @@ def stream(host, port, seconds):
         while time.time() < end:
             try:
                 s.sendto(b"stream", (host, port))
-                if n % 10 == 0:
+                # Few enough new flows that they never fill the set of
+                # 240 ports to one server (it would refuse new flows).
+                if n % 100 == 0:
                     with socket.socket(socket.AF_INET,
                                        socket.SOCK_DGRAM) as new:
                         new.sendto(b"stream", (host, port))
@@ -385,6 +392,25 @@ def stream(host, port, seconds):
             n += 1
             time.sleep(0.001)
     print(n)
+
+
+def ra(iface, pios):
+    """One Router Advertisement on iface (router lifetime 0: not a default
+    router) with a prefix information option (on-link, autonomous) for
+    each PREFIX/64,VALID,PREFERRED."""
+    msg = struct.pack("!BBHBBHII", 134, 0, 0, 64, 0, 0, 0, 0)
+    for pio in pios:
+        prefix, valid, preferred = pio.split(",")
+        net = prefix.split("/")
+        msg += struct.pack("!BBBBIII", 3, 4, int(net[1]), 0xc0, int(valid),
+                           int(preferred), 0)
+        msg += socket.inet_pton(socket.AF_INET6, net[0])
+    idx = socket.if_nametoindex(iface)
+    with socket.socket(socket.AF_INET6, socket.SOCK_RAW,
+                       socket.IPPROTO_ICMPV6) as s:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, idx)
+        s.sendto(msg, ("ff02::1", 0, 0, idx))
 
 
 def main(argv):
@@ -422,6 +448,8 @@ def main(argv):
                   int(args[5]), args[6], args[7:8] == ["whole"])
     elif cmd == "stream":
         stream(args[0], int(args[1]), float(args[2]))
+    elif cmd == "ra":
+        ra(args[0], args[1:])
     elif cmd == "catch":
         catch(int(args[0]), float(args[1]))
     else:

@@ -48,7 +48,7 @@ test_state_good(void **state)
 static void
 test_state_round_trip(void **state)
 {
-	char text[4096], again[4096];
+	char text[8192], again[8192];
 	struct sw_state st, back;
 	struct sw_err err;
 	struct sbuf b;
@@ -63,6 +63,15 @@ test_state_round_trip(void **state)
 		memset(st.route[i], (int)i, STATE_ROUTE_BYTES);
 	}
 	st.nroutes = STATE_ROUTES_MAX;
+	for (i = 0; i < STATE_LEFT_MAX; i++) {
+		memcpy(st.left[i].wan, "eth0", 5);
+		st.left[i].ce = a6("2001:db8:12:3500:c0:2:1200:100");
+		st.left[i].ce_added = i % 2 == 0;
+		st.left[i].ipv4 = (struct prefix4){ a4("192.0.2.19") +
+		    (uint32_t)i, 32 };
+		st.left[i].ports = (struct portset){ 4, 8, (uint16_t)i };
+	}
+	st.nleft = STATE_LEFT_MAX;
 	sbuf_init(&b, text, sizeof(text));
 	state_format(&st, &b);
 	assert_false(b.overflow);
@@ -76,6 +85,11 @@ test_state_round_trip(void **state)
 	assert_false(back.ce_added);
 	assert_int_equal(back.nroutes, STATE_ROUTES_MAX);
 	assert_memory_equal(back.route[7], st.route[7], STATE_ROUTE_BYTES);
+	assert_int_equal(back.nleft, STATE_LEFT_MAX);
+	assert_string_equal(back.left[3].wan, "eth0");
+	assert_false(back.left[3].ce_added);
+	assert_int_equal(back.left[3].ipv4.addr, a4("192.0.2.22"));
+	assert_int_equal(back.left[3].ports.psid, 3);
 }
 
 /* Each required line, left out, is named. */
@@ -126,6 +140,10 @@ test_state_bad(void **state)
 		{ "route zz", "not hex" },
 		{ "color blue", "color blue" },
 		{ "tunnel", "line 12" },
+		{ "left eth0 2001:db8::1 yes 192.0.2.18/32 4 8", "left" },
+		{ "left eth0 2001:db8::1 perhaps 192.0.2.18/32 4 8 1", "left" },
+		{ "left e\"0 2001:db8::1 no 192.0.2.18/32 4 8 1", "left" },
+		{ "left eth0 2001:db8::1 no 192.0.2.18/33 4 8 1", "left" },
 	};
 	char text[1024];
 	struct sw_state st;
@@ -145,6 +163,12 @@ test_state_bad(void **state)
 		strcat(text, "route 00\n");
 	assert_int_equal(state_parse(text, &st, &err), -1);
 	assert_err_contains(err, "route 00");
+	/* One leftover more than the state keeps. */
+	snprintf(text, sizeof(text), "%s", GOOD);
+	for (i = 0; i <= STATE_LEFT_MAX; i++)
+		strcat(text, "left eth0 2001:db8::1 no 192.0.2.18/32 4 8 1\n");
+	assert_int_equal(state_parse(text, &st, &err), -1);
+	assert_err_contains(err, "left eth0");
 }
 
 static void

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SW_CLI_RUN_H
+#define SW_CLI_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <libmnl/libmnl.h>
+
+#include "line/line.h"
+#include "line/up.h"
+#include "linux/cedp.h"
+
+/* softwire run's daemon: its state, shared by run.c and runstatus.c. */
+
+enum run_state {
+	RS_WAITING,		/* no carrier, or no usable global prefix */
+	RS_NO_SERVICE,		/* a prefix no rule covers */
+	RS_PROBING,		/* up, the BR not answered yet */
+	RS_UP,
+	RS_BR_UNREACHABLE,	/* the BR stopped answering: route withdrawn */
+	RS_FAILED,		/* an apply failed: retried with backoff */
+};
+
+#define RUN_DEBOUNCE_MS	10	/* events after a convergence wait this */
+#define RUN_RETRY_MAX	60	/* seconds between tries of a failed apply */
+#define RUN_EV_BUF	(64 * 1024)
+
+/* Ports in use on the line's address, from conntrack. */
+struct run_ports {
+	struct prefix4 ipv4;
+	uint8_t used[3][65536 / 8];	/* tcp, udp, icmp */
+	unsigned n[3];
+	bool ok, stats_ok;
+	uint64_t insert_failed;
+};
+
+/* The userspace tunnel the daemon holds (rundp.c). */
+struct run_dp {
+	struct ce_loop l;
+	struct map_result map;		/* l.dp.map */
+	struct tnl_params tnl;
+	bool have;			/* carrying a mapping */
+	uint8_t buf[65536];
+};
+
+struct run {
+	int argc;
+	char **argv;
+	struct line_opts o;		/* the configuration */
+	enum run_state state;
+	char reason[512];
+	uint64_t since;			/* ms, monotonic */
+	bool applied;			/* a mapping of ours is up */
+	struct map_result map;		/* it, when this run applied it */
+	bool have_map;
+	struct sw_state st;		/* what the state file says */
+	bool withdrawn;			/* our IPv4 default route taken away */
+	unsigned changes, probe_failures, fails_in_row, conntrack_flushed;
+	unsigned retry_s, unreach_s;	/* backoffs */
+	uint64_t converge_at;		/* ms; 0: nothing pending */
+	bool force;			/* the next convergence applies anyway */
+	uint64_t last_converge;
+	uint64_t probe_at;		/* ms; 0: no probe pending */
+	struct mnl_socket *ev;
+	int sig, ctl;
+	char sock_path[1100];
+	uint64_t wakeups;
+	char evbuf[RUN_EV_BUF];
+	struct run_ports ports;
+	struct run_dp *dp;		/* NULL: the kernel's ip6tnl */
+};
+
+extern const char *const run_state_name[];
+
+/* Milliseconds, monotonic. */
+uint64_t run_now_ms(void);
+/* Does this kernel have ip6tnl (loaded, or a module to load)? */
+bool run_has_ip6tnl(void);
+extern const struct line_tun_ops run_dp_ops;
+/* A userspace tunnel for the rules rs (kept by the caller), or NULL. */
+struct run_dp *run_dp_new(const struct ruleset *rs);
+void run_dp_free(struct run_dp *d);
+/* Packets waiting on the TUN device (from_tun) or the raw socket. */
+void run_dp_serve(struct run_dp *d, bool from_tun);
+
+/* Answer every waiting softwire status on the control socket. */
+void run_answer(struct run *r);
+
+#endif
