@@ -41,6 +41,7 @@
 
 static const char run_usage[] =
 "usage: softwire run [--config FILE] [the options of softwire up]\n"
+"                    [--datapath auto|kernel|userspace]\n"
 "                    [--probe-interval SECONDS] [--probe-failures N]\n"
 "                    [--keep] [--check] [--syslog]\n"
 "\n"
@@ -55,16 +56,19 @@ static const char run_usage[] =
 "withdrawn too, and comes back when it answers again.  softwire status\n"
 "asks the running daemon (DIR/TUNNEL.sock) what state the line is in.\n"
 "\n"
+"  --datapath D        kernel: the kernel's ip6tnl; userspace: a TUN device\n"
+"                      and softwire's datapath in this daemon; auto (the\n"
+"                      default): ip6tnl where the kernel has it\n"
 "  --probe-interval N  seconds between BR checks on a line that is up (30)\n"
 "  --probe-failures N  failed checks in a row before the line is\n"
 "                      br-unreachable (3)\n"
 "  --no-probe          do not check the BR\n"
 "  --probe-wait N      seconds to wait for each echo reply (1)\n"
 "  --keep              leave the line up on SIGTERM (default: as softwire\n"
-"                      down)\n"
+"                      down; a userspace tunnel goes with the daemon)\n"
 "  --check             check the configuration, print the mapping the WAN\n"
 "                      has now, change nothing\n"
-"  --syslog            log to syslog too\n"
+"  --syslog            log to syslog instead of standard error\n"
 "  --wan, --prefix, --tunnel, --mtu, --lan, --wan-port, --forward,\n"
 "  --replace-default, --state-dir, --rule, --dhcp6-mape, --dhcp6-lw,\n"
 "  --iid, --config     as in softwire up\n"
@@ -73,8 +77,8 @@ static const char run_usage[] =
 "SIGTERM or SIGINT: take the line down (unless --keep) and exit 0.\n"
 "SIGHUP: read the configuration again and converge.\n"
 "Exit status: 0 after a signal, 1 failure (another daemon or command\n"
-"holds the tunnel, a socket cannot be opened), 2 bad usage or\n"
-"configuration (nothing is applied).\n";
+"holds the tunnel, a socket cannot be opened, down failed at exit), 2\n"
+"bad usage or configuration (nothing is applied).\n";
 
 const char *const run_state_name[] = {
 	[RS_WAITING] = "waiting",
@@ -490,15 +494,20 @@ run_reload(struct run *r)
 	ruleset_finish(&o.rs, NULL);
 	o.freshest = true;
 	if (strcmp(o.plan.tunnel, r->o.plan.tunnel) != 0 ||
-	    strcmp(o.state_dir, r->o.state_dir) != 0) {
-		log_warnx("a new --tunnel or --state-dir needs a restart; the "
-		    "old configuration stays");
+	    strcmp(o.state_dir, r->o.state_dir) != 0 ||
+	    o.datapath != r->o.datapath) {
+		log_warnx("a new --tunnel, --state-dir or --datapath needs a "
+		    "restart; the old configuration stays");
 		ruleset_free(&o.rs);
 		return;
 	}
 	o.store = r->o.store;	/* the lock stays held */
 	ruleset_free(&r->o.rs);
 	r->o = o;
+	if (r->dp != NULL) {	/* its rules were the old configuration's */
+		r->dp->l.dp.rules = r->o.rs.rules;
+		r->dp->l.dp.nrules = r->o.rs.n;
+	}
 	r->force = true;
 	r->converge_at = run_now_ms();
 }

@@ -177,6 +177,13 @@ check "status: br" "$(status .br)" "$BR"
 check "status: datapath" "$(status .datapath)" $DATAPATH
 check_true "TCP, UDP and ping through the line" traffic_ok
 
+say "SIGHUP: the configuration read again, the line stays"
+kill -HUP "$(daemon_pid)"
+wait_for 10 "the reload" grep -q "reading the configuration again" \
+    "$LAB_TMP/run.log"
+wait_state 30 up "$(p56 4660)"
+check_true "traffic after SIGHUP" traffic_ok
+
 say "$CHANGES prefix changes under traffic, driven by RAs"
 drops=$(brstat '[.drops[]] | add')
 bg lan1 "$LAB_TMP/stream.log" $PEER stream $SERVER 7 100000
