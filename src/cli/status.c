@@ -3,17 +3,14 @@
  * softwire status: what softwire run says about the line, from its
  * control socket; without a daemon, what the state file says.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "core/kv.h"
 #include "json.h"
 #include "line.h"
+#include "linux/ctl.h"
 #include "log.h"
 
 static const char status_usage[] =
@@ -35,43 +32,6 @@ static const char status_usage[] =
 "Exit status: 0 (also with no daemon), 1 failure, 2 bad usage.\n";
 
 #define STATUS_MAX	8192
-
-/* The daemon's answer in buf: 0, 1 when there is no daemon, -1. */
-static int
-status_ask(const char *path, char *buf, size_t size)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	size_t len = 0;
-	ssize_t n;
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		log_warnx("control socket path \"%s\" is too long", path);
-		return -1;
-	}
-	memcpy(sa.sun_path, path, strlen(path));
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
-		log_warn("socket");
-		return -1;
-	}
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
-		close(fd);
-		if (errno == ENOENT || errno == ECONNREFUSED)
-			return 1;
-		log_warn("%s", path);
-		return -1;
-	}
-	while (len + 1 < size &&
-	    (n = read(fd, buf + len, size - 1 - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	buf[len] = '\0';
-	if (len == 0) {
-		log_warnx("%s: no answer", path);
-		return -1;
-	}
-	return 0;
-}
 
 /* No daemon: say so, and what the state file records. */
 static int
@@ -135,16 +95,19 @@ cmd_status(int argc, char **argv)
 		return rc == 1 ? 0 : EXIT_USAGE;
 	}
 	store_path(&o.store, "sock", path, sizeof(path));
-	switch (status_ask(path, buf, sizeof(buf))) {
+	switch (ctl_fetch(path, buf, sizeof(buf))) {
 	case 0:
-		if (o.json) {
+		rc = 0;
+		if (buf[0] == '\0') {
+			log_warnx("%s: no answer", path);
+			rc = EXIT_FAIL;
+		} else if (o.json) {
 			fputs(buf, stdout);
 		} else {
 			sbuf_init(&b, text, sizeof(text));
 			kv_from_json(buf, strlen(buf), &b);
 			fputs(text, stdout);
 		}
-		rc = 0;
 		break;
 	case 1:
 		rc = status_no_daemon(&o, path);

@@ -91,28 +91,55 @@ ctl_answer(int listen_fd, const char *role, const struct dp_stats *st)
 }
 
 int
-ctl_query(const char *path)
+ctl_fetch(const char *path, char *buf, size_t size)
 {
 	struct sockaddr_un sa;
-	char buf[4096];
-	ssize_t n;
-	int fd;
+	size_t len = 0;
+	ssize_t n = 0;
+	int fd, e;
 
 	if (ctl_addr(path, &sa) == -1)
 		return -1;
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
-	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
-		log_warn("%s", path);
-		if (fd != -1)
-			close(fd);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		log_warn("socket");
 		return -1;
 	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		fwrite(buf, 1, (size_t)n, stdout);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		if (e == ENOENT || e == ECONNREFUSED)
+			return 1;
+		log_warn("%s", path);
+		return -1;
+	}
+	while (len + 1 < size &&
+	    (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += (size_t)n;
+	e = errno;
 	close(fd);
+	buf[len] = '\0';
 	if (n == -1) {
+		errno = e;
 		log_warn("%s", path);
 		return -1;
 	}
 	return 0;
+}
+
+int
+ctl_query(const char *path)
+{
+	char buf[16384];
+
+	switch (ctl_fetch(path, buf, sizeof(buf))) {
+	case 0:
+		fputs(buf, stdout);
+		return 0;
+	case 1:
+		log_warn("%s", path);	/* errno: why no server answered */
+		return -1;
+	default:
+		return -1;
+	}
 }
