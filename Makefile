@@ -32,7 +32,8 @@ B := build
 CORE_SRC := src/core/addr.c src/core/err.c src/core/map.c src/core/rule.c \
 	src/core/s46.c src/core/service.c src/core/builtin.c \
 	src/core/pkt.c src/core/dp.c src/core/sbuf.c src/core/plan.c \
-	src/core/state.c src/core/config.c src/core/kv.c
+	src/core/state.c src/core/config.c src/core/kv.c \
+	src/core/bind.c
 EDGE_SRC := src/opt.c src/ruleset.c src/json.c src/log.c src/linux/tun.c \
 	src/linux/ctl.c src/linux/loop.c src/linux/cedp.c
 # The line: what up changes, decided apart from doing it (pure).
@@ -51,8 +52,9 @@ CLI_SRC := $(LINE_SRC) src/cli/main.c src/cli/calc.c src/cli/rules.c \
 CLI_LIBS := $(shell pkg-config --libs libmnl libnftables 2>/dev/null || \
 	echo -lmnl -lnftables)
 GEN_SRC := $(B)/gen/rules_jp.c
-UNIT_TESTS := addr map rule s46 builtin dp frag plan state change config
-FUZZERS := addr rule s46 pkt frag plan state config kv
+UNIT_TESTS := addr map rule s46 builtin dp frag plan state change config \
+	bind
+FUZZERS := addr rule s46 pkt frag plan state config kv bind
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o) $(B)/gen/rules_jp.o
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
@@ -120,14 +122,17 @@ e2e: $(B)/softwire $(B)/softwire-br
 	@sh tests/netns/lab.sh $(B)/softwire $(B)/softwire-br
 	@sh tests/netns/daemon.sh $(B)/softwire
 	@sh tests/netns/line.sh $(B)/softwire $(B)/softwire-br userspace
+	@sh tests/netns/lw4o6.sh $(B)/softwire $(B)/softwire-br userspace
 
 # The lab under Debian's own kernel in QEMU, the CEs on ip6tnl: the
 # hand-made baseline NAT, then the reference ruleset; then softwire up,
-# show and down.
+# show and down; softwire run through 50 prefix changes; lw4o6.
 e2e-vm: $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/vm/lab.sh $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/vm/up.sh $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/netns/line.sh $(B)/softwire \
+	  $(B)/softwire-br kernel
+	@sh tests/vm/run.sh sh tests/netns/lw4o6.sh $(B)/softwire \
 	  $(B)/softwire-br kernel
 
 # Benchmarks: one summary line each, ratios measured in the same run.

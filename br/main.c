@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * softwire-br: a userspace MAP-E border relay, the lab peer and referee.
+ * softwire-br: a userspace MAP-E border relay, the lab peer and referee;
+ * with --lwaftr an lw4o6 AFTR (RFC 7596) serving a binding table.
  *
  * Both sides are TUN devices: the IPv4 side (routes for the rules' IPv4
  * prefixes point at it, MTU 1460 so the kernel fragments or answers
@@ -17,6 +18,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "core/bind.h"
 #include "core/builtin.h"
 #include "core/dp.h"
 #include "linux/ctl.h"
@@ -32,9 +34,12 @@ static const char br_usage[] =
 "usage: softwire-br --address BR [--rule RULE]... [--dhcp6-mape HEX]...\n"
 "                   [--dhcp6-lw HEX]... [--service NAME] [--iid rfc|draft]\n"
 "                   [--tun4 NAME] [--tun6 NAME] [--control PATH] [-v]\n"
+"       softwire-br --address AFTR --lwaftr --binding BINDING...\n"
+"                   [--tun4 NAME] [--tun6 NAME] [--control PATH] [-v]\n"
 "       softwire-br --stats [--control PATH]\n"
 "\n"
-"A userspace MAP-E border relay (RFC 7597) for labs and tests.\n"
+"A userspace MAP-E border relay (RFC 7597), or lw4o6 AFTR (RFC 7596),\n"
+"for labs and tests.\n"
 "\n"
 "  --address BR       the BR's IPv6 address (route it to the IPv6 TUN)\n"
 "  --rule RULE        a mapping rule, as in softwire calc (repeatable)\n"
@@ -43,6 +48,10 @@ static const char br_usage[] =
 "  --service NAME     the built-in rules of one service (default: all\n"
 "                     built-in rules when no rule is given)\n"
 "  --iid rfc|draft    CE interface-identifier layout for every rule\n"
+"  --lwaftr           serve lw4o6 B4s from --binding, not MAP-E rules\n"
+"  --binding IPV4,PSID/LEN[,OFFSET],B4ADDRESS\n"
+"                     a B4's port set of IPV4 (PSID right-aligned, offset\n"
+"                     default 6), or IPV4,B4ADDRESS: the whole address\n"
 "  --tun4 NAME        IPv4-side TUN device (default br4, MTU 1460)\n"
 "  --tun6 NAME        IPv6-side TUN device (default br6, MTU 1500)\n"
 "  --control PATH     control socket (default " BR_CONTROL ")\n"
@@ -50,12 +59,40 @@ static const char br_usage[] =
 "  -v, --verbose      log dropped packets (the first 100 of each reason)\n"
 "  -h, --help         this text\n";
 
+#define BR_BINDINGS_MAX	65536
+
 struct br_opts {
 	struct ruleset rs;
 	const char *service, *tun4, *tun6, *control;
-	bool have_addr, stats;
+	bool have_addr, stats, lwaftr, rules;
 	struct in6_addr addr;
+	struct lw_binding *binds;
+	size_t nbinds;
 };
+
+/* --binding: one more entry of the table. */
+static int
+br_binding(struct br_opts *o, const char *arg)
+{
+	struct lw_binding b, *t;
+	struct sw_err err;
+
+	if (lw_binding_parse(arg, &b, &err) == -1) {
+		log_warnx("--binding: %s", err.msg);
+		return -1;
+	}
+	if (o->nbinds == BR_BINDINGS_MAX) {
+		log_warnx("--binding: more than %d bindings", BR_BINDINGS_MAX);
+		return -1;
+	}
+	if ((t = realloc(o->binds, (o->nbinds + 1) * sizeof(*t))) == NULL) {
+		log_warn("--binding");
+		return -1;
+	}
+	o->binds = t;
+	o->binds[o->nbinds++] = b;
+	return 0;
+}
 
 static int
 br_option(void *ctx, int key, const char *arg)
@@ -64,8 +101,10 @@ br_option(void *ctx, int key, const char *arg)
 	struct sw_err err;
 	int r;
 
-	if ((r = ruleset_option(&o->rs, key, arg)) != 0)
+	if ((r = ruleset_option(&o->rs, key, arg)) != 0) {
+		o->rules = true;
 		return r == -1 ? -1 : 0;
+	}
 	if (loop_option(key, arg, "softwire-br", &o->control, &o->stats))
 		return 0;
 	switch (key) {
@@ -80,7 +119,13 @@ br_option(void *ctx, int key, const char *arg)
 		if (ruleset_service(arg) == -1)
 			return -1;
 		o->service = arg;
+		o->rules = true;
 		return 0;
+	case K_LWAFTR:
+		o->lwaftr = true;
+		return 0;
+	case K_BINDING:
+		return br_binding(o, arg);
 	case K_TUN4:
 		o->tun4 = arg;
 		return 0;
@@ -88,6 +133,34 @@ br_option(void *ctx, int key, const char *arg)
 		o->tun6 = arg;
 		return 0;
 	}
+}
+
+/* MAP-E rules or lw4o6 bindings, never both. */
+static int
+br_check_mode(struct br_opts *o)
+{
+	struct sw_err err;
+
+	if (o->stats)
+		return 0;
+	if (o->nbinds > 0 && !o->lwaftr) {
+		log_warnx("--binding is for an lwAFTR: add --lwaftr");
+		return -1;
+	}
+	if (o->lwaftr && o->nbinds == 0) {
+		log_warnx("--lwaftr needs at least one --binding");
+		return -1;
+	}
+	if (o->lwaftr && o->rules) {
+		log_warnx("--lwaftr serves --binding entries, not rules "
+		    "(--rule, --dhcp6-mape, --dhcp6-lw, --service, --iid)");
+		return -1;
+	}
+	if (o->lwaftr && lw_table_sort(o->binds, o->nbinds, &err) == -1) {
+		log_warnx("--binding: %s", err.msg);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -109,7 +182,7 @@ br_parse_args(int argc, char **argv, struct br_opts *o)
 		fputs(br_usage, stderr);
 		return -1;
 	}
-	return 0;
+	return br_check_mode(o);
 }
 
 struct br_loop {
@@ -179,7 +252,10 @@ br_start(struct br_opts *o)
 	int rc = 1;
 
 	memset(&l, 0, sizeof(l));
-	ruleset_finish(&o->rs, o->service);
+	if (!o->lwaftr)
+		ruleset_finish(&o->rs, o->service);
+	l.dp.binds = o->binds;
+	l.dp.nbinds = o->nbinds;
 	l.dp.rules = o->rs.rules;
 	l.dp.nrules = o->rs.n;
 	index = calloc(RULE_INDEX_MAX(o->rs.n), sizeof(*index));
@@ -196,8 +272,14 @@ br_start(struct br_opts *o)
 	    (l.tun6 = tun_open(o->tun6, 1500, true)) != -1) {
 		srcs[0] = (struct loop_src){ l.tun6, br_from_tun6 };
 		srcs[1] = (struct loop_src){ l.tun4, br_from_tun4 };
-		log_info("relaying with %zu rule%s on %s and %s", o->rs.n,
-		    o->rs.n == 1 ? "" : "s", o->tun4, o->tun6);
+		if (o->lwaftr)
+			log_info("lwAFTR with %zu binding%s on %s and %s",
+			    o->nbinds, o->nbinds == 1 ? "" : "s", o->tun4,
+			    o->tun6);
+		else
+			log_info("relaying with %zu rule%s on %s and %s",
+			    o->rs.n, o->rs.n == 1 ? "" : "s", o->tun4,
+			    o->tun6);
 		rc = loop_run(srcs, 2, &l, o->control, "br", &l.dp.st) == 0 ?
 		    0 : 1;
 	}
@@ -220,6 +302,7 @@ main(int argc, char **argv)
 	o.control = BR_CONTROL;
 	if ((rc = br_parse_args(argc, argv, &o)) != 0) {
 		ruleset_free(&o.rs);
+		free(o.binds);
 		return rc == 1 ? 0 : 2;
 	}
 	if (o.stats)
@@ -227,5 +310,6 @@ main(int argc, char **argv)
 	else
 		rc = br_start(&o);
 	ruleset_free(&o.rs);
+	free(o.binds);
 	return rc;
 }

@@ -58,6 +58,8 @@ static const struct opt_def {
 	{ { "address", required_argument, NULL, K_ADDRESS }, OPT_BR },
 	{ { "tun4", required_argument, NULL, K_TUN4 }, OPT_BR },
 	{ { "tun6", required_argument, NULL, K_TUN6 }, OPT_BR },
+	{ { "lwaftr", no_argument, NULL, K_LWAFTR }, OPT_BR },
+	{ { "binding", required_argument, NULL, K_BINDING }, OPT_BR },
 	{ { "control", required_argument, NULL, K_CONTROL }, LOOP },
 	{ { "stats", no_argument, NULL, K_STATS }, LOOP },
 	{ { "verbose", no_argument, NULL, K_VERBOSE }, LOOP },

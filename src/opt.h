@@ -57,6 +57,8 @@ enum opt_key {
 	K_CHECK,
 	K_SYSLOG,
 	K_DATAPATH,
+	K_LWAFTR,
+	K_BINDING,
 };
 
 /* An option's handler: 0, or -1 after a message. */

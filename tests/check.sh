@@ -54,6 +54,9 @@ else
 	echo "== softwire run with its userspace datapath: 50 prefix changes"
 	suite tests/netns/line.sh sh tests/netns/line.sh build/softwire \
 	    build/softwire-br userspace 50
+	echo "== lw4o6: two lwB4s behind softwire-br --lwaftr"
+	suite tests/netns/lw4o6.sh sh tests/netns/lw4o6.sh build/softwire \
+	    build/softwire-br userspace
 fi
 
 echo "== the lab under Debian's kernel in QEMU (ip6tnl on the CEs)"
@@ -69,6 +72,9 @@ else
 	echo "== softwire run on ip6tnl in QEMU: 50 prefix changes"
 	suite "tests/netns/line.sh in QEMU" sh tests/vm/run.sh \
 	    sh tests/netns/line.sh build/softwire build/softwire-br kernel 50
+	echo "== lw4o6 on ip6tnl in QEMU"
+	suite "tests/netns/lw4o6.sh in QEMU" sh tests/vm/run.sh \
+	    sh tests/netns/lw4o6.sh build/softwire build/softwire-br kernel
 fi
 
 echo "== fuzzers"

@@ -85,15 +85,17 @@ run_status_json(struct run *r, FILE *out)
 	json_uint(&j, "pid", (unsigned long)getpid());
 	json_str(&j, "datapath", r->dp != NULL ? "userspace" : "kernel");
 	if (r->applied) {
+		json_str(&j, "mode", sw_mode_name(r->st.mode));
 		json_str(&j, "wan", r->st.wan);
 		json_str(&j, "prefix", prefix6_format(&r->st.prefix, pfx));
 		json_str(&j, "ipv4", r->st.ipv4.len == 32 ?
 		    addr4_format(r->st.ipv4.addr, v4) :
 		    prefix4_format(&r->st.ipv4, v4));
 		json_uint(&j, "psid", r->st.ports.psid);
-		json_uint(&j, "port_set", portset_count(&r->st.ports));
+		json_uint(&j, "port_set", portset_usable(&r->st.ports));
 		json_str(&j, "ce_ipv6", addr6_format(&r->st.ce, ce));
 	} else {
+		json_null(&j, "mode");
 		json_null(&j, "wan");
 		json_null(&j, "prefix");
 		json_null(&j, "ipv4");

@@ -214,6 +214,7 @@ show_json(const struct show *s)
 	json_str(&j, "tunnel", s->r->o->plan.tunnel);
 	json_bool(&j, "up", s->r->have_old);
 	if (s->r->have_old) {
+		json_str(&j, "mode", sw_mode_name(st->mode));
 		json_str(&j, "wan", st->wan);
 		json_str(&j, "prefix", prefix6_format(&st->prefix, buf));
 		json_bool(&j, "prefix_current", s->current);
@@ -228,7 +229,7 @@ show_json(const struct show *s)
 			json_uint(&j, "psid", st->ports.psid);
 		else
 			json_null(&j, "psid");
-		json_uint(&j, "ports", portset_count(&st->ports));
+		json_uint(&j, "ports", portset_usable(&st->ports));
 		json_str(&j, "ce_ipv6", addr6_format(&st->ce, buf));
 		json_str(&j, "br", s->tun.has_tnl ?
 		    addr6_format(&s->tun.tnl.remote, buf) : NULL);
@@ -245,12 +246,13 @@ show_text(const struct show *s)
 	const struct sw_state *st = &s->r->old;
 	const struct link_state *l = &s->tun;
 	char buf[PREFIX6_STRLEN], a[ADDR4_STRLEN];
-	unsigned total = portset_count(&st->ports);
+	unsigned total = portset_usable(&st->ports);
 	size_t i;
 	int p;
 
-	printf("%s: up\n  prefix   %s on %s%s\n", st->tunnel,
-	    prefix6_format(&st->prefix, buf), st->wan, s->current ? "" :
+	printf("%s: up\n  mode     %s\n  prefix   %s on %s%s\n", st->tunnel,
+	    sw_mode_name(st->mode), prefix6_format(&st->prefix, buf), st->wan,
+	    s->current ? "" :
 	    " (the WAN has no address in it now: run softwire up)");
 	if (st->ports.psid_len > 0)
 		printf("  IPv4     %s, %u ports (PSID %u of %u bits, offset "

@@ -52,6 +52,7 @@ status_no_daemon(struct line_opts *o, const char *path)
 		json_str(&j, "state", "no-daemon");
 		json_bool(&j, "state_file", rc == 0);
 		if (rc == 0) {
+			json_str(&j, "mode", sw_mode_name(st.mode));
 			json_str(&j, "wan", st.wan);
 			json_str(&j, "prefix", prefix6_format(&st.prefix,
 			    pfx));
@@ -73,8 +74,8 @@ status_no_daemon(struct line_opts *o, const char *path)
 	}
 	printf("  the state file says it is up (softwire up, or a run that "
 	    "ended with --keep or was killed):\n");
-	printf("  prefix   %s on %s\n", prefix6_format(&st.prefix, pfx),
-	    st.wan);
+	printf("  mode     %s\n  prefix   %s on %s\n", sw_mode_name(st.mode),
+	    prefix6_format(&st.prefix, pfx), st.wan);
 	printf("  IPv4     %s, PSID %u\n", prefix4_format(&st.ipv4, v4),
 	    st.ports.psid);
 	printf("  CE       %s\n", addr6_format(&st.ce, ce));

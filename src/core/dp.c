@@ -9,6 +9,7 @@ static const char *const dp_drop_names[DROP_COUNT] = {
 	[DROP_EXT_HEADER] = "ext_header",
 	[DROP_NOT_OURS] = "not_ours",
 	[DROP_NO_RULE] = "no_rule",
+	[DROP_NO_BINDING] = "no_binding",
 	[DROP_NO_PORT] = "no_port",
 	[DROP_FRAGMENT] = "fragment",
 	[DROP_FRAG_CONFLICT] = "frag_conflict",
@@ -244,25 +245,92 @@ ext_header(uint8_t nh)
 	return nh == 0 || nh == 43 || nh == 44 || nh == 60;
 }
 
-/* The rule of an IPv4 address: by the index where there is one. */
+/* What the relay knows of an IPv4 address: its rule or its bindings. */
+struct br_dest {
+	const struct map_rule *rule;	/* NULL: an lwAFTR's bindings */
+	bool shared;			/* the port picks who holds it */
+};
+
+/* The rule of an IPv4 address (by the index where there is one), or,
+ * for an lwAFTR, whether it is bound. */
 static int
-dp_br_rule(const struct dp_br *br, uint32_t ipv4)
+dp_br_dest(const struct dp_br *br, uint32_t ipv4, struct br_dest *d,
+    enum dp_drop *why)
 {
-	if (br->index != NULL)
-		return rule_index_find(br->index, br->nindex, ipv4);
-	return rules_select4(br->rules, br->nrules, ipv4);
+	const struct lw_binding *f;
+	int ri;
+
+	if (br->nbinds > 0) {
+		if ((f = lw_first(br->binds, br->nbinds, ipv4)) == NULL) {
+			*why = DROP_NO_BINDING;
+			return -1;
+		}
+		d->rule = NULL;
+		d->shared = f->psid_len > 0;
+		return 0;
+	}
+	ri = br->index != NULL ? rule_index_find(br->index, br->nindex,
+	    ipv4) : rules_select4(br->rules, br->nrules, ipv4);
+	if (ri == -1) {
+		*why = DROP_NO_RULE;
+		return -1;
+	}
+	d->rule = &br->rules[ri];
+	d->shared = d->rule->psid_len > 0;
+	return 0;
+}
+
+/* The CE (B4) address of ipv4 (+ the packet's port), or a reason. */
+static int
+dp_br_ce(const struct dp_br *br, const struct br_dest *d,
+    const struct pkt4 *p, uint32_t ipv4, bool upstream, struct in6_addr *ce,
+    enum dp_drop *why)
+{
+	const struct lw_binding *b = NULL;
+	uint16_t port = 0;
+
+	if (d->rule != NULL)
+		return dp_lookup(d->rule, p, ipv4, upstream, ce, why);
+	if (d->shared && dp_port(p, upstream, &port, why) == -1)
+		return -1;
+	switch (lw_lookup(br->binds, br->nbinds, ipv4, port, &b)) {
+	case MAP_FOUND:
+		*ce = b->b4;
+		return 0;
+	case MAP_EXCLUDED_PORT:
+		*why = DROP_EXCLUDED_PORT;
+		return -1;
+	case MAP_OTHER_PSID:
+		*why = DROP_BAD_PORT;
+		return -1;
+	case MAP_NOT_IN_RULE:
+	default:
+		*why = DROP_NO_BINDING;
+		return -1;
+	}
+}
+
+/* A sender that is not the CE of a port: a CE of the address off its own
+ * ports (bad port), or no CE of it at all (bad source)? */
+static enum dp_drop
+dp_br_stranger(const struct dp_br *br, const struct br_dest *d,
+    const struct in6_addr *src, uint32_t ipv4)
+{
+	bool holds = d->rule != NULL ? map_ce_holds(d->rule, src, ipv4) :
+	    lw_holds(br->binds, br->nbinds, ipv4, src);
+
+	return holds ? DROP_BAD_PORT : DROP_BAD_SOURCE;
 }
 
 int
 dp_br_upstream(struct dp_br *br, const uint8_t *p, size_t len,
     uint64_t now_ms)
 {
-	const struct map_rule *r;
+	struct br_dest d;
 	struct pkt6 o;
 	struct pkt4 in;
 	struct in6_addr ce;
 	enum dp_drop why;
-	int ri;
 
 	if (pkt6_parse(p, len, &o) == -1)
 		return dp_drop(&br->st, DROP_MALFORMED);
@@ -278,27 +346,26 @@ dp_br_upstream(struct dp_br *br, const uint8_t *p, size_t len,
 		return dp_drop(&br->st, DROP_NOT_IP4IP6);
 	if (pkt4_parse(o.payload, o.plen, &in) == -1)
 		return dp_drop(&br->st, DROP_MALFORMED);
-	if ((ri = dp_br_rule(br, in.src)) == -1)
-		return dp_drop(&br->st, DROP_NO_RULE);
-	r = &br->rules[ri];
-	if (r->psid_len > 0 && in.frag_off != 0) {
+	if (dp_br_dest(br, in.src, &d, &why) == -1)
+		return dp_drop(&br->st, why);
+	if (d.shared && in.frag_off != 0) {
 		/* No port: only the CE its first fragment proved. */
 		if (frag_later(&br->up_frags, &in, &o.src, now_ms, NULL,
 		    &why) == -1)
 			return dp_drop(&br->st, why);
 	} else {
-		if (dp_lookup(r, &in, in.src, true, &ce, &why) == -1)
+		if (dp_br_ce(br, &d, &in, in.src, true, &ce, &why) == -1)
 			return dp_drop(&br->st, why);
-		/* RFC 7597 §8.3: the source must be the CE that holds the
-		 * port. */
+		/* RFC 7597 §8.3, RFC 7596 §6.2: the source must be the CE
+		 * that holds the port. */
 		if (!same6(&ce, &o.src))
-			return dp_drop(&br->st, map_ce_holds(r, &o.src,
-			    in.src) ? DROP_BAD_PORT : DROP_BAD_SOURCE);
-		if (r->psid_len > 0 && frag_check_first(&br->up_frags, &in,
+			return dp_drop(&br->st, dp_br_stranger(br, &d, &o.src,
+			    in.src));
+		if (d.shared && frag_check_first(&br->up_frags, &in,
 		    &o.src, now_ms, &why) == -1)
 			return dp_drop(&br->st, why);
 	}
-	if (r->psid_len > 0)
+	if (d.shared)
 		frag_commit(&br->up_frags, &br->st, &in, &o.src, now_ms);
 	br->st.up_packets++;
 	br->st.up_bytes += in.len;
@@ -342,32 +409,30 @@ int
 dp_br_downstream(struct dp_br *br, const uint8_t *p, size_t len,
     uint64_t now_ms, uint8_t hdr[IP6_HLEN])
 {
-	const struct map_rule *r;
+	struct br_dest d;
 	struct pkt4 in;
 	struct in6_addr ce;
 	enum dp_drop why;
-	int ri;
 
 	if (pkt4_parse(p, len, &in) == -1)
 		return dp_drop(&br->st, DROP_MALFORMED);
-	if ((ri = dp_br_rule(br, in.dst)) == -1)
-		return dp_drop(&br->st, DROP_NO_RULE);
-	r = &br->rules[ri];
-	if (r->psid_len > 0 && in.frag_off != 0) {
+	if (dp_br_dest(br, in.dst, &d, &why) == -1)
+		return dp_drop(&br->st, why);
+	if (d.shared && in.frag_off != 0) {
 		/* To the CE its first fragment went to. */
 		if (frag_later(&br->down_frags, &in, NULL, now_ms, &ce,
 		    &why) == -1)
 			return dp_drop(&br->st, why);
 	} else {
-		if (dp_lookup(r, &in, in.dst, false, &ce, &why) == -1)
+		if (dp_br_ce(br, &d, &in, in.dst, false, &ce, &why) == -1)
 			return dp_drop(&br->st, why);
-		if (r->psid_len > 0 && frag_check_first(&br->down_frags, &in,
+		if (d.shared && frag_check_first(&br->down_frags, &in,
 		    &ce, now_ms, &why) == -1)
 			return dp_drop(&br->st, why);
 	}
 	if (len > DP_INNER_MTU)
 		return dp_drop(&br->st, DROP_TOO_BIG);
-	if (r->psid_len > 0)
+	if (d.shared)
 		frag_commit(&br->down_frags, &br->st, &in, &ce, now_ms);
 	pkt6_header(hdr, &br->addr, &ce, IPPROTO_IPIP, (uint16_t)len, 64);
 	br->st.down_packets++;

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "bind.h"
 #include "map.h"
 #include "pkt.h"
 
@@ -20,6 +21,7 @@ enum dp_drop {
 	DROP_EXT_HEADER,	/* ip4ip6 behind an extension header */
 	DROP_NOT_OURS,		/* addressed to someone else */
 	DROP_NO_RULE,		/* IPv4 address in no rule */
+	DROP_NO_BINDING,	/* lwAFTR: IPv4 address bound to no B4 */
 	DROP_NO_PORT,		/* shared address, packet without a port */
 	DROP_FRAGMENT,		/* a later fragment whose first one was not seen */
 	DROP_FRAG_CONFLICT,	/* a fragment of a datagram bound to another peer */
@@ -91,6 +93,9 @@ struct dp_br {
 	size_t nrules;
 	const struct rule_iv *index;	/* rule_index() of rules, or NULL */
 	size_t nindex;
+	/* An lwAFTR (RFC 7596) finds B4s here, sorted, not by the rules. */
+	const struct lw_binding *binds;
+	size_t nbinds;
 	struct in6_addr addr;
 	struct frag_cache up_frags, down_frags;
 	struct dp_stats st;

@@ -259,6 +259,12 @@ port_psid(unsigned offset, unsigned psid_len, uint16_t port)
 }
 
 uint32_t
+portset_usable(const struct portset *ps)
+{
+	return portset_count(ps) - (portset_contains(ps, 0) ? 1 : 0);
+}
+
+uint32_t
 portset_count(const struct portset *ps)
 {
 	unsigned m = 16 - ps->offset - ps->psid_len;

@@ -103,6 +103,8 @@ bool map_ce_holds(const struct map_rule *r, const struct in6_addr *ce,
     uint32_t ipv4);
 
 uint32_t portset_count(const struct portset *ps);
+/* The ports NAT may hand out: port 0, where the set holds it, is none. */
+uint32_t portset_usable(const struct portset *ps);
 unsigned portset_nranges(const struct portset *ps);
 void portset_range(const struct portset *ps, unsigned i, uint16_t *lo,
     uint16_t *hi);

@@ -163,7 +163,8 @@ plan_check(const struct plan *p, struct sw_err *err)
  * try (a random pick leaves ~10 % of first tries in full blocks near
  * capacity).  And a destination that sees only every p-th connection
  * still meets most blocks (a plain round robin over 15 blocks gives it
- * only 5 when p = 3).  The shuffle is seeded by the mapping: the same line
+ * only 5 when p = 3).  A set of one block has one round: every round
+ * would be the same.  The shuffle is seeded by the mapping: the same line
  * renders the same text.
  */
 unsigned
@@ -175,7 +176,8 @@ plan_deck(const struct plan *p, uint16_t *deck, unsigned max)
 
 	if (n == 0 || n > max)
 		return 0;
-	rounds = portset_count(&p->map.ports) / n;	/* ports a block */
+	/* Ports a block; one block (lw4o6 sets often are) needs one round. */
+	rounds = n == 1 ? 1 : portset_count(&p->map.ports) / n;
 	if (rounds > max / n)
 		rounds = max / n;
 	for (r = 0; r < rounds && deck != NULL; r++) {

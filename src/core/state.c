@@ -7,19 +7,43 @@
 
 enum state_key {
 	SK_TUNNEL, SK_WAN, SK_WAN_PORT, SK_PREFIX, SK_CE, SK_CE_ADDED,
-	SK_IPV4, SK_PORTS, SK_NFT_HASH, SK_ROUTE, SK_LEFT, SK_COUNT,
+	SK_IPV4, SK_PORTS, SK_NFT_HASH, SK_ROUTE, SK_LEFT, SK_MODE, SK_COUNT,
 };
 
 static const char *const state_keys[SK_COUNT] = {
 	"tunnel", "wan", "wan-port", "prefix", "ce", "ce-added", "ipv4",
-	"ports", "nft-hash", "route", "left",
+	"ports", "nft-hash", "route", "left", "mode",
 };
 
-/* Every key but wan-port, route and left appears exactly once. */
+static const char *const mode_names[SW_MODE_COUNT] = {
+	[SW_MODE_MAPE] = "map-e",
+	[SW_MODE_LW4O6] = "lw4o6",
+};
+
+/* Every key but wan-port, route, left and mode appears exactly once. */
 #define SK_REQUIRED	(((1u << SK_COUNT) - 1) & ~(1u << SK_WAN_PORT | \
-			    1u << SK_ROUTE | 1u << SK_LEFT))
+			    1u << SK_ROUTE | 1u << SK_LEFT | 1u << SK_MODE))
 /* Keys that may repeat. */
 #define SK_MANY		(1u << SK_ROUTE | 1u << SK_LEFT)
+
+const char *
+sw_mode_name(enum sw_mode m)
+{
+	return (unsigned)m < SW_MODE_COUNT ? mode_names[m] : "?";
+}
+
+static int
+state_mode(enum sw_mode *m, const char *v)
+{
+	unsigned i;
+
+	for (i = 0; i < SW_MODE_COUNT; i++)
+		if (strcmp(v, mode_names[i]) == 0) {
+			*m = (enum sw_mode)i;
+			return 0;
+		}
+	return -1;
+}
 
 static int
 state_name(char dst[STATE_NAMSIZ], const char *key, const char *v,
@@ -149,6 +173,8 @@ state_value(struct sw_state *st, enum state_key k, char *v,
 		return 0;
 	case SK_LEFT:
 		return state_left(st, v, err);
+	case SK_MODE:
+		return state_mode(&st->mode, v);
 	default:
 		return -1;
 	}
@@ -224,7 +250,8 @@ state_format(const struct sw_state *st, struct sbuf *b)
 	size_t i, j;
 
 	sbuf_printf(b, "# What softwire up changed: softwire down undoes it.\n"
-	    "tunnel %s\nwan %s\n", st->tunnel, st->wan);
+	    "mode %s\ntunnel %s\nwan %s\n", sw_mode_name(st->mode),
+	    st->tunnel, st->wan);
 	if (st->wan_port[0] != '\0')
 		sbuf_printf(b, "wan-port %s\n", st->wan_port);
 	sbuf_printf(b, "prefix %s\nce %s\nce-added %s\nipv4 %s\n"

@@ -35,7 +35,17 @@ struct sw_left {
 	struct portset ports;
 };
 
+/* What kind of line it is, as the state file and status name it. */
+enum sw_mode {
+	SW_MODE_MAPE,		/* RFC 7597 */
+	SW_MODE_LW4O6,		/* RFC 7596 */
+	SW_MODE_COUNT,
+};
+
+const char *sw_mode_name(enum sw_mode m);
+
 struct sw_state {
+	enum sw_mode mode;		/* a file without "mode": MAP-E */
 	char tunnel[STATE_NAMSIZ];
 	char wan[STATE_NAMSIZ];
 	char wan_port[STATE_NAMSIZ];	/* "" without a bridge table */

@@ -168,6 +168,8 @@ up_state_init(struct up_run *r)
 	st->ce_added = false;
 	st->ipv4 = p->map.ipv4;
 	st->ports = p->map.ports;
+	st->mode = p->map.rule.type == RULE_LW4O6 ? SW_MODE_LW4O6 :
+	    SW_MODE_MAPE;
 }
 
 /* Is a mapping left behind the one st brings up? */

@@ -297,6 +297,19 @@ expect 2 "softwire-br does not take --tunnel" -- --address 2001:db8::1 \
     --tunnel sw0
 expect 1 "$tmp/none.sock" -- --stats --control "$tmp/none.sock"
 expect 0 "usage: softwire-br" -- --help
+expect 2 "--lwaftr needs at least one --binding" -- --address 2001:db8::1 \
+    --lwaftr
+expect 2 "--binding is for an lwAFTR: add --lwaftr" -- --address 2001:db8::1 \
+    --binding 192.0.2.50,0/6,0,2001:db8::2
+expect 2 "--lwaftr serves --binding entries, not rules" -- --address \
+    2001:db8::1 --lwaftr --binding 192.0.2.50,2001:db8::2 --service v6plus
+expect 2 'binding "192.0.2.50,64/6,0,2001:db8::2": PSID 64 does not fit 6 bits' \
+    -- --address 2001:db8::1 --lwaftr --binding 192.0.2.50,64/6,0,2001:db8::2
+expect 2 '"2001:db8::zz" is not an IPv6 address' -- --address 2001:db8::1 \
+    --lwaftr --binding 192.0.2.50,1/6,0,2001:db8::zz
+expect 2 "192.0.2.50 PSID 1 is bound twice" -- --address 2001:db8::1 \
+    --lwaftr --binding 192.0.2.50,1/6,0,2001:db8::2 \
+    --binding 192.0.2.50,1/6,0,2001:db8::3
 SW=$SW_SAVED
 
 echo "== rules"

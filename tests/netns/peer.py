@@ -50,6 +50,9 @@ through, and hand-made ip4ip6 packets for the negative controls.
                                       first (UDP header and part one, MF)
                                       or last (part two, offset 24); TAG is
                                       the part's text
+  peer.py sport0 HOST PORT TAG        one UDP datagram from source port 0
+                                      (which no socket can bind), payload
+                                      TAG
   peer.py catch PORT SECONDS          print each UDP datagram to PORT as
                                       "ADDR:PORT PAYLOAD", for SECONDS
   peer.py fragflood SRC6 DST6 SRC4 DST4 SPORT DPORT STOP [whole]
@@ -360,6 +363,15 @@ def fragflood(src6, dst6, src4, dst4, sport, dport, stop, whole=False):
     print(n, "%.2f" % (time.time() - start))
 
 
+def sport0(host, port, tag):
+    body = tag.encode()
+    with socket.socket(socket.AF_INET, socket.SOCK_RAW,
+                       socket.IPPROTO_UDP) as s:
+        # UDP checksum 0: none (RFC 768); the kernel writes the IP header.
+        s.sendto(struct.pack("!HHHH", 0, port, 8 + len(body), 0) + body,
+                 (host, 0))
+
+
 def catch(port, seconds):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("0.0.0.0", port))
@@ -450,6 +462,8 @@ def main(argv):
         stream(args[0], int(args[1]), float(args[2]))
     elif cmd == "ra":
         ra(args[0], args[1:])
+    elif cmd == "sport0":
+        sport0(args[0], int(args[1]), args[2])
     elif cmd == "catch":
         catch(int(args[0]), float(args[1]))
     else:

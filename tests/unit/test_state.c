@@ -28,6 +28,7 @@ test_state_good(void **state)
 
 	(void)state;
 	assert_int_equal(state_parse(GOOD, &st, &err), 0);
+	assert_int_equal(st.mode, SW_MODE_MAPE);	/* no "mode" line */
 	assert_string_equal(st.tunnel, "sw0");
 	assert_string_equal(st.wan, "eth0");
 	assert_string_equal(st.wan_port, "");
@@ -58,6 +59,7 @@ test_state_round_trip(void **state)
 	assert_int_equal(state_parse(GOOD, &st, &err), 0);
 	memcpy(st.wan_port, "eth1", 5);
 	st.ce_added = false;
+	st.mode = SW_MODE_LW4O6;
 	for (i = 1; i < STATE_ROUTES_MAX; i++) {
 		st.route_len[i] = STATE_ROUTE_BYTES;
 		memset(st.route[i], (int)i, STATE_ROUTE_BYTES);
@@ -82,6 +84,8 @@ test_state_round_trip(void **state)
 	state_format(&back, &b);
 	assert_string_equal(text, again);
 	assert_string_equal(back.wan_port, "eth1");
+	assert_int_equal(back.mode, SW_MODE_LW4O6);
+	assert_non_null(strstr(text, "\nmode lw4o6\n"));
 	assert_false(back.ce_added);
 	assert_int_equal(back.nroutes, STATE_ROUTES_MAX);
 	assert_memory_equal(back.route[7], st.route[7], STATE_ROUTE_BYTES);
@@ -139,6 +143,8 @@ test_state_bad(void **state)
 		{ "route 0", "route 0" },
 		{ "route zz", "not hex" },
 		{ "color blue", "color blue" },
+		{ "mode ds-lite", "mode ds-lite" },
+		{ "mode", "line 12" },
 		{ "tunnel", "line 12" },
 		{ "left eth0 2001:db8::1 yes 192.0.2.18/32 4 8", "left" },
 		{ "left eth0 2001:db8::1 perhaps 192.0.2.18/32 4 8 1", "left" },
