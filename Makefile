@@ -33,7 +33,7 @@ CORE_SRC := src/core/addr.c src/core/err.c src/core/map.c src/core/rule.c \
 	src/core/s46.c src/core/service.c src/core/builtin.c \
 	src/core/pkt.c src/core/dp.c src/core/sbuf.c src/core/plan.c \
 	src/core/state.c src/core/config.c src/core/kv.c \
-	src/core/bind.c
+	src/core/bind.c src/core/aftr.c
 EDGE_SRC := src/opt.c src/ruleset.c src/json.c src/log.c src/linux/tun.c \
 	src/linux/ctl.c src/linux/loop.c src/linux/cedp.c
 # The line: what up changes, decided apart from doing it (pure).
@@ -53,8 +53,8 @@ CLI_LIBS := $(shell pkg-config --libs libmnl libnftables 2>/dev/null || \
 	echo -lmnl -lnftables)
 GEN_SRC := $(B)/gen/rules_jp.c
 UNIT_TESTS := addr map rule s46 builtin dp frag plan state change config \
-	bind
-FUZZERS := addr rule s46 pkt frag plan state config kv bind
+	bind aftr
+FUZZERS := addr rule s46 pkt frag plan state config kv bind aftr
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o) $(B)/gen/rules_jp.o
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
