@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * softwire-br: a userspace MAP-E border relay, the lab peer and referee;
- * with --lwaftr an lw4o6 AFTR (RFC 7596) serving a binding table.
+ * with --lwaftr an lw4o6 AFTR (RFC 7596) serving a binding table, with
+ * --aftr a DS-Lite AFTR (RFC 6333) in front of the kernel's NAT.
  *
  * Both sides are TUN devices: the IPv4 side (routes for the rules' IPv4
  * prefixes point at it, MTU 1460 so the kernel fragments or answers
@@ -12,6 +13,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <sys/random.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,8 @@
 #include "ruleset.h"
 
 #define BR_CONTROL "/run/softwire-br.sock"
+#define AFTR_POOL	0x64400000u	/* 100.64.0.0, AFTR_B4_MAX addresses */
+#define AFTR_POOL_TEXT	"100.64.0.0/20"
 
 static const char br_usage[] =
 "usage: softwire-br --address BR [--rule RULE]... [--dhcp6-mape HEX]...\n"
@@ -36,10 +40,12 @@ static const char br_usage[] =
 "                   [--tun4 NAME] [--tun6 NAME] [--control PATH] [-v]\n"
 "       softwire-br --address AFTR --lwaftr --binding BINDING...\n"
 "                   [--tun4 NAME] [--tun6 NAME] [--control PATH] [-v]\n"
+"       softwire-br --address AFTR --aftr\n"
+"                   [--tun4 NAME] [--tun6 NAME] [--control PATH] [-v]\n"
 "       softwire-br --stats [--control PATH]\n"
 "\n"
-"A userspace MAP-E border relay (RFC 7597), or lw4o6 AFTR (RFC 7596),\n"
-"for labs and tests.\n"
+"A userspace MAP-E border relay (RFC 7597), lw4o6 AFTR (RFC 7596) or\n"
+"DS-Lite AFTR (RFC 6333), for labs and tests.\n"
 "\n"
 "  --address BR       the BR's IPv6 address (route it to the IPv6 TUN)\n"
 "  --rule RULE        a mapping rule, as in softwire calc (repeatable)\n"
@@ -52,6 +58,9 @@ static const char br_usage[] =
 "  --binding IPV4,PSID/LEN[,OFFSET],B4ADDRESS\n"
 "                     a B4's port set of IPV4 (PSID right-aligned, offset\n"
 "                     default 6), or IPV4,B4ADDRESS: the whole address\n"
+"  --aftr             a DS-Lite AFTR: each B4 (IPv6 address and inner\n"
+"                     IPv4 source) gets one address of " AFTR_POOL_TEXT ";\n"
+"                     route it to the IPv4 TUN and masquerade it\n"
 "  --tun4 NAME        IPv4-side TUN device (default br4, MTU 1460)\n"
 "  --tun6 NAME        IPv6-side TUN device (default br6, MTU 1500)\n"
 "  --control PATH     control socket (default " BR_CONTROL ")\n"
@@ -64,7 +73,7 @@ static const char br_usage[] =
 struct br_opts {
 	struct ruleset rs;
 	const char *service, *tun4, *tun6, *control;
-	bool have_addr, stats, lwaftr, rules;
+	bool have_addr, stats, lwaftr, rules, aftr;
 	struct in6_addr addr;
 	struct lw_binding *binds;
 	size_t nbinds;
@@ -126,6 +135,9 @@ br_option(void *ctx, int key, const char *arg)
 		return 0;
 	case K_BINDING:
 		return br_binding(o, arg);
+	case K_AFTR_MODE:
+		o->aftr = true;
+		return 0;
 	case K_TUN4:
 		o->tun4 = arg;
 		return 0;
@@ -143,6 +155,11 @@ br_check_mode(struct br_opts *o)
 
 	if (o->stats)
 		return 0;
+	if (o->aftr && (o->lwaftr || o->nbinds > 0 || o->rules)) {
+		log_warnx("--aftr (DS-Lite) takes no rules, --lwaftr or "
+		    "--binding");
+		return -1;
+	}
 	if (o->nbinds > 0 && !o->lwaftr) {
 		log_warnx("--binding is for an lwAFTR: add --lwaftr");
 		return -1;
@@ -187,8 +204,78 @@ br_parse_args(int argc, char **argv, struct br_opts *o)
 
 struct br_loop {
 	struct dp_br dp;
+	struct dp_aftr *aftr;		/* --aftr: instead of dp */
 	int tun4, tun6;
 };
+
+/* A B4 seen for the first time: which pool address it has. */
+static void
+aftr_log_b4(const struct dp_aftr *a, size_t i)
+{
+	char b4[ADDR6_STRLEN], in[ADDR4_STRLEN], pool[ADDR4_STRLEN];
+
+	log_info("B4 %s inner %s is %s", addr6_format(&a->b4[i].b4, b4),
+	    addr4_format(a->b4[i].inner, in),
+	    addr4_format(a->pool + (uint32_t)i, pool));
+}
+
+/* One packet from the IPv6 side, as a DS-Lite AFTR. */
+static bool
+aftr_from_tun6(void *ctx, uint8_t *buf, size_t size, uint64_t now)
+{
+	struct br_loop *l = ctx;
+	ssize_t n = read(l->tun6, buf, size);
+	size_t b4s;
+	int rc;
+
+	(void)now;
+	if (n <= 0) {
+		if (n == -1 && errno != EAGAIN && errno != EINTR)
+			log_warn("read IPv6 side");
+		return false;
+	}
+	if (dp_echo_reply(&l->aftr->addr, buf, (size_t)n) == 0) {
+		l->aftr->st.echo_replies++;
+		if (write(l->tun6, buf, (size_t)n) == -1)
+			log_warn("write IPv6 side");
+		return true;
+	}
+	b4s = l->aftr->n;
+	rc = dp_aftr_upstream(l->aftr, buf, (size_t)n);
+	if (l->aftr->n != b4s)
+		aftr_log_b4(l->aftr, b4s);
+	if (rc == -1)
+		dp_log_drop(&l->aftr->st, buf, (size_t)n);
+	else if (rc == 0 && write(l->tun4, buf + IP6_HLEN,
+	    (size_t)n - IP6_HLEN) == -1)
+		log_warn("write IPv4 side");
+	return true;
+}
+
+static bool
+aftr_from_tun4(void *ctx, uint8_t *buf, size_t size, uint64_t now)
+{
+	struct br_loop *l = ctx;
+	uint8_t hdr[IP6_HLEN];
+	struct iovec iov[2];
+	ssize_t n = read(l->tun4, buf, size);
+
+	(void)now;
+	if (n <= 0) {
+		if (n == -1 && errno != EAGAIN && errno != EINTR)
+			log_warn("read IPv4 side");
+		return false;
+	}
+	if (dp_aftr_downstream(l->aftr, buf, (size_t)n, hdr) != 0) {
+		dp_log_drop(&l->aftr->st, buf, (size_t)n);
+		return true;
+	}
+	iov[0] = (struct iovec){ hdr, sizeof(hdr) };
+	iov[1] = (struct iovec){ buf, (size_t)n };
+	if (writev(l->tun6, iov, 2) == -1)
+		log_warn("write IPv6 side");
+	return true;
+}
 
 /* One packet from the IPv6 side; false when there is none left. */
 static bool
@@ -243,6 +330,37 @@ br_from_tun4(void *ctx, uint8_t *buf, size_t size, uint64_t now)
 	return true;
 }
 
+/* --aftr: the DS-Lite AFTR's loop. */
+static int
+aftr_start(struct br_opts *o, struct br_loop *l)
+{
+	struct loop_src srcs[2];
+	int rc = 1;
+
+	if ((l->aftr = calloc(1, sizeof(*l->aftr))) == NULL) {
+		log_warn("the AFTR's table");
+		return 1;
+	}
+	l->aftr->addr = o->addr;
+	l->aftr->pool = AFTR_POOL;
+	if (getrandom(&l->aftr->seed, sizeof(l->aftr->seed), 0) == -1)
+		log_warn("getrandom (the table's hash stays unkeyed)");
+	l->tun6 = -1;
+	if ((l->tun4 = tun_open(o->tun4, DP_INNER_MTU, false)) != -1 &&
+	    (l->tun6 = tun_open(o->tun6, 1500, true)) != -1) {
+		srcs[0] = (struct loop_src){ l->tun6, aftr_from_tun6 };
+		srcs[1] = (struct loop_src){ l->tun4, aftr_from_tun4 };
+		log_info("DS-Lite AFTR on %s and %s, B4s as %s", o->tun4,
+		    o->tun6, AFTR_POOL_TEXT);
+		rc = loop_run(srcs, 2, l, o->control, "aftr",
+		    &l->aftr->st) == 0 ? 0 : 1;
+	}
+	close_fd(l->tun4);
+	close_fd(l->tun6);
+	free(l->aftr);
+	return rc;
+}
+
 static int
 br_start(struct br_opts *o)
 {
@@ -252,6 +370,8 @@ br_start(struct br_opts *o)
 	int rc = 1;
 
 	memset(&l, 0, sizeof(l));
+	if (o->aftr)
+		return aftr_start(o, &l);
 	if (!o->lwaftr)
 		ruleset_finish(&o->rs, o->service);
 	l.dp.binds = o->binds;

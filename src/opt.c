@@ -28,7 +28,10 @@ static const struct opt_def {
 	{ { "dhcp6-lw", required_argument, NULL, K_DHCP6_LW }, RULES },
 	{ { "iid", required_argument, NULL, K_IID }, RULES },
 	{ { "service", required_argument, NULL, K_SERVICE },
-	    OPT_RULES | OPT_BR },
+	    OPT_RULES | OPT_BR | PLAN },
+	{ { "aftr", required_argument, NULL, K_AFTR }, PLAN },
+	{ { "dhcp6-aftr", required_argument, NULL, K_DHCP6_AFTR }, PLAN },
+	{ { "dns", required_argument, NULL, K_DNS }, OPT_UP | OPT_RUN },
 	{ { "json", no_argument, NULL, K_JSON },
 	    OPT_CALC | OPT_RULES | OPT_SHOW | OPT_STATUS },
 	{ { "prefix", required_argument, NULL, K_PREFIX }, PLAN },
@@ -60,6 +63,9 @@ static const struct opt_def {
 	{ { "tun6", required_argument, NULL, K_TUN6 }, OPT_BR },
 	{ { "lwaftr", no_argument, NULL, K_LWAFTR }, OPT_BR },
 	{ { "binding", required_argument, NULL, K_BINDING }, OPT_BR },
+	/* The same name as the line's --aftr NAME: a name means one option
+	 * per command. */
+	{ { "aftr", no_argument, NULL, K_AFTR_MODE }, OPT_BR },
 	{ { "control", required_argument, NULL, K_CONTROL }, LOOP },
 	{ { "stats", no_argument, NULL, K_STATS }, LOOP },
 	{ { "verbose", no_argument, NULL, K_VERBOSE }, LOOP },
@@ -100,8 +106,10 @@ opt_config_line(void *data, const char *name, const char *value,
 	char q[QUOTE_LEN];
 	size_t i;
 
-	for (i = 0; i < NOPTS && d == NULL; i++)
-		if (strcmp(opt_table[i].o.name, name) == 0)
+	/* This command's option of that name, else another's. */
+	for (i = 0; i < NOPTS; i++)
+		if (strcmp(opt_table[i].o.name, name) == 0 &&
+		    (d == NULL || (opt_table[i].cmds & c->cmd)))
 			d = &opt_table[i];
 	if (d == NULL || d->o.val == K_HELP || d->o.val == K_CONFIG ||
 	    d->o.val == K_CHECK) {
@@ -175,11 +183,15 @@ opt_parse(enum opt_cmd cmd, const char *name, const char *usage, int argc,
 {
 	struct option longopts[NOPTS + 1];
 	const struct opt_def *d;
-	size_t i;
-	int c;
+	size_t i, n = 0;
+	int c, own;
 
-	for (i = 0; i < NOPTS; i++)
-		longopts[i] = opt_table[i].o;
+	/* The command's own options first: getopt_long takes the first of
+	 * a name, and the rest are there to be refused by name. */
+	for (own = 1; own >= 0; own--)
+		for (i = 0; i < NOPTS; i++)
+			if (!(opt_table[i].cmds & cmd) == !own)
+				longopts[n++] = opt_table[i].o;
 	longopts[NOPTS] = (struct option){ NULL, 0, NULL, 0 };
 	while ((c = getopt_long(argc, argv, cmd & LOOP ? "hv" : "h", longopts,
 	    NULL)) != -1) {

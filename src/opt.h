@@ -59,6 +59,10 @@ enum opt_key {
 	K_DATAPATH,
 	K_LWAFTR,
 	K_BINDING,
+	K_AFTR,
+	K_DHCP6_AFTR,
+	K_DNS,
+	K_AFTR_MODE,			/* softwire-br --aftr (no value) */
 };
 
 /* An option's handler: 0, or -1 after a message. */

@@ -57,6 +57,9 @@ else
 	echo "== lw4o6: two lwB4s behind softwire-br --lwaftr"
 	suite tests/netns/lw4o6.sh sh tests/netns/lw4o6.sh build/softwire \
 	    build/softwire-br userspace
+	echo "== DS-Lite: two B4s behind softwire-br --aftr, DNS, mode switch"
+	suite tests/netns/dslite.sh sh tests/netns/dslite.sh build/softwire \
+	    build/softwire-br userspace
 fi
 
 echo "== the lab under Debian's kernel in QEMU (ip6tnl on the CEs)"
@@ -75,6 +78,9 @@ else
 	echo "== lw4o6 on ip6tnl in QEMU"
 	suite "tests/netns/lw4o6.sh in QEMU" sh tests/vm/run.sh \
 	    sh tests/netns/lw4o6.sh build/softwire build/softwire-br kernel
+	echo "== DS-Lite on ip6tnl in QEMU"
+	suite "tests/netns/dslite.sh in QEMU" sh tests/vm/run.sh \
+	    sh tests/netns/dslite.sh build/softwire build/softwire-br kernel
 fi
 
 echo "== fuzzers"

@@ -8,6 +8,8 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 
+#include "core/builtin.h"
+#include "core/s46.h"
 #include "line.h"
 #include "log.h"
 #include "opt.h"
@@ -53,6 +55,84 @@ line_forward(struct plan *p, const char *arg)
 		return -1;
 	}
 	p->nfwd++;
+	return 0;
+}
+
+/* --aftr NAME|ADDRESS */
+static int
+line_aftr(struct line_opts *o, const char *arg)
+{
+	struct sw_err err;
+
+	o->dslite = true;
+	o->aftr_name[0] = '\0';
+	o->aftr_known = false;
+	if (addr6_parse(arg, &o->aftr, &err) == 0) {
+		o->aftr_known = true;
+		return 0;
+	}
+	if (aftr_name_check(arg, o->aftr_name, &err) == -1) {
+		log_warnx("--aftr: %s, nor an IPv6 address", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* --dhcp6-aftr HEX: RFC 6334 option 64. */
+static int
+line_dhcp6_aftr(struct line_opts *o, const char *arg)
+{
+	uint8_t buf[S46_HEX_MAX];
+	struct sw_err err;
+	size_t len;
+
+	if (hex_decode(arg, buf, sizeof(buf), &len, &err) == -1 ||
+	    aftr_option_parse(buf, len, o->aftr_name, &err) == -1) {
+		log_warnx("--dhcp6-aftr: %s", err.msg);
+		return -1;
+	}
+	o->dslite = true;
+	o->aftr_known = false;
+	return 0;
+}
+
+/* --service: a DS-Lite one names the AFTR, a MAP-E one picks rules. */
+static int
+line_service(struct line_opts *o, const char *arg)
+{
+	const char *name = aftr_service_name(arg);
+	char q[QUOTE_LEN];
+
+	if (name != NULL) {
+		o->dslite = true;
+		o->aftr_known = false;
+		snprintf(o->aftr_name, sizeof(o->aftr_name), "%s", name);
+		return 0;
+	}
+	if (service_lookup(arg) == -1) {
+		log_warnx("--service \"%s\": want v6plus, biglobe, ocn or "
+		    "nuro (MAP-E), or %s (DS-Lite)", err_quote(q, sizeof(q),
+		    arg), aftr_service_list());
+		return -1;
+	}
+	o->service = arg;
+	return 0;
+}
+
+static int
+line_dns(struct line_opts *o, const char *arg)
+{
+	struct sw_err err;
+
+	if (o->ndns == DNS_SERVERS_MAX) {
+		log_warnx("more than %d --dns", DNS_SERVERS_MAX);
+		return -1;
+	}
+	if (addr6_parse(arg, &o->dns[o->ndns], &err) == -1) {
+		log_warnx("--dns: %s", err.msg);
+		return -1;
+	}
+	o->ndns++;
 	return 0;
 }
 
@@ -127,6 +207,14 @@ line_option(void *ctx, int c, const char *arg)
 	case K_SYSLOG:
 		o->syslog = true;
 		return 0;
+	case K_AFTR:
+		return line_aftr(o, arg);
+	case K_DHCP6_AFTR:
+		return line_dhcp6_aftr(o, arg);
+	case K_SERVICE:
+		return line_service(o, arg);
+	case K_DNS:
+		return line_dns(o, arg);
 	case K_DATAPATH:
 		if (strcmp(arg, "auto") == 0)
 			o->datapath = LINE_DP_AUTO;
@@ -166,6 +254,34 @@ line_opt_cmd(enum line_cmd cmd)
 	}
 }
 
+/* MAP-E (rules) or DS-Lite (an AFTR), and what each cannot take. */
+static int
+line_check_mode(const struct line_opts *o)
+{
+	if (!o->dslite)
+		return 0;
+	if (o->rs.n > 0 || o->service != NULL) {
+		log_warnx("a line is MAP-E or lw4o6 (--rule, --dhcp6-mape, "
+		    "--dhcp6-lw, --service %s) or DS-Lite (--aftr, "
+		    "--dhcp6-aftr, --service %s), not both",
+		    o->service != NULL ? o->service : "v6plus",
+		    o->aftr_name[0] != '\0' ? o->aftr_name : "transix");
+		return -1;
+	}
+	if (o->plan.nfwd > 0) {
+		log_warnx("--forward: on DS-Lite the AFTR does the NAT that "
+		    "faces the internet; no port of it can be forwarded");
+		return -1;
+	}
+	if (o->sh) {
+		log_warnx("--format sh: a DS-Lite tunnel's ends are the WAN's "
+		    "address and the AFTR's, known on the line only: use "
+		    "softwire up");
+		return -1;
+	}
+	return 0;
+}
+
 int
 line_parse(struct line_opts *o, enum line_cmd cmd, const char *usage,
     int argc, char **argv)
@@ -197,6 +313,8 @@ line_parse(struct line_opts *o, enum line_cmd cmd, const char *usage,
 		log_warnx("--format sh with --prefix needs --wan");
 		return -1;
 	}
+	if (line_check_mode(o) == -1)
+		return -1;
 	store_init(&o->store, o->state_dir, o->plan.tunnel);
 	return 0;
 }

@@ -87,6 +87,7 @@ const char *const run_state_name[] = {
 	[RS_UP] = "up",
 	[RS_BR_UNREACHABLE] = "br-unreachable",
 	[RS_FAILED] = "failed",
+	[RS_AFTR_UNRESOLVED] = "aftr-unresolved",
 };
 
 uint64_t
@@ -190,6 +191,10 @@ run_same(const struct run *r, struct up_run *u)
 
 	if (!r->applied || !u->have_old)
 		return false;
+	/* DS-Lite: the AFTR moved (its name has a new address). */
+	if (r->have_map && memcmp(&r->map.rule.br, &m->rule.br,
+	    sizeof(m->rule.br)) != 0)
+		return false;
 	if (memcmp(&u->old.ce, &m->ce, sizeof(m->ce)) != 0 ||
 	    u->old.ipv4.addr != m->ipv4.addr ||
 	    u->old.ipv4.len != m->ipv4.len ||
@@ -227,13 +232,19 @@ run_no_carrier(struct nl *rt, const char *wan, char *reason, size_t size)
  * rule covers (no-service), options that cannot work (failed).
  */
 static void
-run_no_line(struct run *r, struct up_run *u, const struct sw_err *why)
+run_no_line(struct run *r, struct up_run *u, const struct line_opts *o,
+    const struct sw_err *why)
 {
 	struct link_state wan;
 	struct sw_err err;
 	char reason[512];
 	uint32_t index = 0;
 
+	if (o->aftr_unresolved) {
+		run_set(r, RS_AFTR_UNRESOLVED, why->msg);
+		run_retry(r, run_now_ms());
+		return;
+	}
 	if (why->input) {
 		run_set(r, RS_FAILED, why->msg);
 		return;
@@ -249,7 +260,9 @@ run_no_line(struct run *r, struct up_run *u, const struct sw_err *why)
 		run_set(r, RS_FAILED, err.msg);
 		return;
 	}
-	if (index != 0)
+	if (o->dslite)
+		snprintf(reason, sizeof(reason), "%s", why->msg);
+	else if (index != 0)
 		snprintf(reason, sizeof(reason), "no usable global IPv6 "
 		    "address on %s that a rule covers", r->o.plan.wan);
 	else
@@ -266,6 +279,59 @@ run_hook_dp(struct run *r, struct up_run *u)
 		return;
 	u->uops = &run_dp_ops;
 	u->uctx = r->dp;
+}
+
+/* The WAN's index, 0 when unknown. */
+static uint32_t
+run_wan_index(struct nl *rt, const char *wan)
+{
+	struct link_state ls;
+	struct sw_err err;
+
+	return wan[0] != '\0' && link_get(rt, wan, &ls, &err) == 0 ?
+	    ls.index : 0;
+}
+
+/*
+ * line_resolve, with DS-Lite's AFTR looked up through the line's DNS
+ * servers (--dns, else the WAN's RDNSS) and kept until the line's prefix
+ * changes (run_probe forgets it when the AFTR stops answering).
+ */
+static int
+run_resolve(struct run *r, struct line_opts *o, struct nl *rt,
+    struct sw_err *err)
+{
+	char a[ADDR6_STRLEN];
+	bool kept = r->aftr_known;
+
+	if (!o->dslite || o->aftr_name[0] == '\0')
+		return line_resolve(o, rt, err);
+	o->ndns = run_dns_servers(r, run_wan_index(rt, o->plan.wan), o->dns);
+	o->aftr = r->aftr;
+	o->aftr_known = kept;
+	if (line_resolve(o, rt, err) == -1) {
+		if (o->aftr_unresolved)
+			r->aftr_known = false;
+		return -1;
+	}
+	if (kept && (o->plan.map.eu_prefix.len != r->aftr_prefix.len ||
+	    memcmp(&o->plan.map.eu_prefix.addr, &r->aftr_prefix.addr,
+	    sizeof(r->aftr_prefix.addr)) != 0)) {
+		o->aftr_known = kept = false;
+		if (line_resolve(o, rt, err) == -1) {
+			r->aftr_known = false;
+			return -1;
+		}
+	}
+	if (!kept) {
+		r->aftr = o->aftr;
+		r->aftr_known = true;
+		r->aftr_at = run_now_ms();
+		r->aftr_prefix = o->plan.map.eu_prefix;
+		log_info("%s: the AFTR %s is %s", o->plan.tunnel, o->aftr_name,
+		    addr6_format(&o->aftr, a));
+	}
+	return 0;
 }
 
 /* Read everything again and bring the line where it should be. */
@@ -297,8 +363,8 @@ run_converge(struct run *r)
 		r->st = u.old;
 	/* The WAN named, or found from its prefix: is its carrier there? */
 	lost = run_no_carrier(&u.rt, o.plan.wan, reason, sizeof(reason));
-	if (lost == NULL && line_resolve(&o, &u.rt, &err) == -1) {
-		run_no_line(r, &u, &err);
+	if (lost == NULL && run_resolve(r, &o, &u.rt, &err) == -1) {
+		run_no_line(r, &u, &o, &err);
 		lost = "";
 	}
 	if (lost == NULL)
@@ -374,9 +440,15 @@ run_probe(struct run *r)
 		r->probe_at = now + 1000;
 		return;
 	}
-	snprintf(reason, sizeof(reason), "the BR %s does not answer: %s",
-	    addr6_format(&m->rule.br, br), err.msg);
+	snprintf(reason, sizeof(reason), "the %s %s does not answer: %s",
+	    r->o.dslite ? "AFTR" : "BR", addr6_format(&m->rule.br, br),
+	    err.msg);
 	run_set(r, RS_BR_UNREACHABLE, reason);
+	if (r->o.dslite && r->o.aftr_name[0] != '\0' && r->aftr_known) {
+		/* Its name may have a new address: look it up again. */
+		r->aftr_known = false;
+		r->converge_at = now;
+	}
 	{
 		struct nl rt;
 
@@ -413,6 +485,18 @@ run_events_open(struct run *r, struct sw_err *err)
 	return 0;
 }
 
+/* The messages in r->evbuf that say more than "something changed". */
+static void
+run_messages(struct run *r, size_t len)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)r->evbuf;
+	int left = (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+		if (nlh->nlmsg_type == RTM_NEWNDUSEROPT)
+			run_useropt(r, nlh);
+}
+
 /* Drain the events; any of them schedules a convergence. */
 static void
 run_events(struct run *r)
@@ -436,6 +520,7 @@ run_events(struct run *r)
 			break;
 		}
 		any = true;
+		run_messages(r, (size_t)n);
 	}
 	if (!any || r->converge_at != 0)
 		return;
@@ -491,7 +576,8 @@ run_reload(struct run *r)
 		ruleset_free(&o.rs);
 		return;
 	}
-	ruleset_finish(&o.rs, NULL);
+	if (!o.dslite)
+		ruleset_finish(&o.rs, o.service);
 	o.freshest = true;
 	if (strcmp(o.plan.tunnel, r->o.plan.tunnel) != 0 ||
 	    strcmp(o.state_dir, r->o.state_dir) != 0 ||
@@ -502,6 +588,7 @@ run_reload(struct run *r)
 		return;
 	}
 	o.store = r->o.store;	/* the lock stays held */
+	r->aftr_known = false;	/* the AFTR's name may be another */
 	ruleset_free(&r->o.rs);
 	r->o = o;
 	if (r->dp != NULL) {	/* its rules were the old configuration's */
@@ -742,7 +829,8 @@ cmd_run(int argc, char **argv)
 		line_free(&r.o);
 		return rc == 1 ? 0 : EXIT_USAGE;
 	}
-	ruleset_finish(&r.o.rs, NULL);
+	if (!r.o.dslite)
+		ruleset_finish(&r.o.rs, r.o.service);
 	r.o.freshest = true;
 	if (r.o.syslog)
 		log_init("softwire", 1, 0);

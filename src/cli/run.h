@@ -21,6 +21,7 @@ enum run_state {
 	RS_UP,
 	RS_BR_UNREACHABLE,	/* the BR stopped answering: route withdrawn */
 	RS_FAILED,		/* an apply failed: retried with backoff */
+	RS_AFTR_UNRESOLVED,	/* DS-Lite: no address for the AFTR's name */
 };
 
 #define RUN_DEBOUNCE_MS	10	/* events after a convergence wait this */
@@ -34,6 +35,13 @@ struct run_ports {
 	unsigned n[3];
 	bool ok, stats_ok;
 	uint64_t insert_failed;
+};
+
+/* A DNS server a Router Advertisement named (RDNSS), until when. */
+struct run_rdnss {
+	struct in6_addr addr;
+	uint32_t ifindex;
+	uint64_t until;			/* ms, monotonic; UINT64_MAX: ever */
 };
 
 /* The userspace tunnel the daemon holds (rundp.c). */
@@ -70,6 +78,17 @@ struct run {
 	char evbuf[RUN_EV_BUF];
 	struct run_ports ports;
 	struct run_dp *dp;		/* NULL: the kernel's ip6tnl */
+	/*
+	 * DS-Lite: the AFTR's address once looked up (again when the
+	 * line's prefix changes or the AFTR stops answering), and the DNS
+	 * servers the WAN's Router Advertisements name.
+	 */
+	struct in6_addr aftr;
+	bool aftr_known;
+	uint64_t aftr_at;		/* ms, when looked up */
+	struct prefix6 aftr_prefix;	/* the line's prefix then */
+	struct run_rdnss rdnss[DNS_SERVERS_MAX];
+	size_t nrdnss;
 };
 
 extern const char *const run_state_name[];
@@ -84,6 +103,12 @@ struct run_dp *run_dp_new(const struct ruleset *rs);
 void run_dp_free(struct run_dp *d);
 /* Packets waiting on the TUN device (from_tun) or the raw socket. */
 void run_dp_serve(struct run_dp *d, bool from_tun);
+
+/* An RTM_NEWNDUSEROPT message: the RDNSS servers it names (rundns.c). */
+void run_useropt(struct run *r, const struct nlmsghdr *nlh);
+/* The line's DNS servers now: --dns, else those of RAs on the WAN. */
+size_t run_dns_servers(struct run *r, uint32_t wan_index,
+    struct in6_addr *out);
 
 /* Answer every waiting softwire status on the control socket. */
 void run_answer(struct run *r);

@@ -66,6 +66,42 @@ run_ports(const struct run *r, struct run_ports *p)
 	nl_close(&nf);
 }
 
+/* DS-Lite: the AFTR as configured, its address, and when looked up. */
+static void
+run_status_aftr(const struct run *r, struct json *j)
+{
+	char a[ADDR6_STRLEN], list[DNS_SERVERS_MAX * ADDR6_STRLEN];
+	struct in6_addr dns[DNS_SERVERS_MAX];
+	size_t i, n, off = 0;
+	bool named = r->o.aftr_name[0] != '\0';
+
+	if (!r->o.dslite) {
+		json_null(j, "aftr");
+		json_null(j, "aftr_address");
+		json_null(j, "aftr_resolved");
+		json_null(j, "dns");
+		return;
+	}
+	json_str(j, "aftr", named ? r->o.aftr_name :
+	    addr6_format(&r->o.aftr, a));
+	if (!named || r->aftr_known)
+		json_str(j, "aftr_address", addr6_format(named ? &r->aftr :
+		    &r->o.aftr, a));
+	else
+		json_null(j, "aftr_address");
+	if (named && r->aftr_known)
+		json_uint(j, "aftr_resolved", (unsigned long)((run_now_ms() -
+		    r->aftr_at) / 1000));
+	else
+		json_null(j, "aftr_resolved");
+	n = run_dns_servers((struct run *)r, 0, dns);
+	list[0] = '\0';
+	for (i = 0; i < n; i++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+		    i ? " " : "", addr6_format(&dns[i], a));
+	json_str(j, "dns", list);
+}
+
 /* The status object softwire status prints: flat, one key a line. */
 static void
 run_status_json(struct run *r, FILE *out)
@@ -107,6 +143,7 @@ run_status_json(struct run *r, FILE *out)
 		json_str(&j, "br", addr6_format(&r->map.rule.br, br));
 	else
 		json_null(&j, "br");
+	run_status_aftr(r, &j);
 	json_bool(&j, "default_route", r->applied && !r->withdrawn);
 	json_uint(&j, "changes", r->changes);
 	json_uint(&j, "probe_failures", r->probe_failures);

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "addr.h"
 #include "aftr.h"
 
 static const struct {
@@ -13,6 +14,23 @@ static const struct {
 };
 
 #define NSERVICES	(sizeof(aftr_services) / sizeof(aftr_services[0]))
+
+void
+dslite_map(const struct in6_addr *b4, unsigned plen,
+    const struct in6_addr *aftr, struct map_result *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->rule.type = RULE_DSLITE;
+	m->rule.has_br = true;
+	m->rule.br = *aftr;
+	m->rule.iid = IID_RFC;
+	m->eu_prefix.addr = *b4;
+	m->eu_prefix.len = (uint8_t)plen;
+	addr6_truncate(&m->eu_prefix.addr, plen);
+	m->ipv4.addr = DSLITE_B4;
+	m->ipv4.len = 32;
+	m->ce = *b4;
+}
 
 const char *
 aftr_service_name(const char *service)

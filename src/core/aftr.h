@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "map.h"
 
 /*
  * DS-Lite (RFC 6333): the AFTR's name, from a flag, a service or DHCPv6
@@ -34,6 +35,15 @@ int aftr_name_check(const char *s, char out[AFTR_NAME_MAX],
  */
 int aftr_option_parse(const uint8_t *p, size_t len, char out[AFTR_NAME_MAX],
     struct sw_err *err);
+
+/*
+ * A DS-Lite line as a mapping the rest of softwire takes as it takes
+ * MAP-E's: the B4's IPv6 address is the WAN's own b4/plen, its IPv4
+ * address 192.0.0.2 with every port (the AFTR does the NAT that counts),
+ * the tunnel's far end the AFTR.
+ */
+void dslite_map(const struct in6_addr *b4, unsigned plen,
+    const struct in6_addr *aftr, struct map_result *m);
 
 /* The AFTR name of a DS-Lite service (transix, xpass, v6connect), or NULL. */
 const char *aftr_service_name(const char *service);

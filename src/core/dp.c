@@ -17,6 +17,7 @@ static const char *const dp_drop_names[DROP_COUNT] = {
 	[DROP_BAD_PORT] = "bad_port",
 	[DROP_BAD_SOURCE] = "bad_source",
 	[DROP_TOO_BIG] = "too_big",
+	[DROP_AFTR_FULL] = "aftr_full",
 };
 
 const char *
@@ -375,6 +376,15 @@ dp_br_upstream(struct dp_br *br, const uint8_t *p, size_t len,
 int
 dp_br_echo(struct dp_br *br, uint8_t *p, size_t len)
 {
+	if (dp_echo_reply(&br->addr, p, len) == -1)
+		return -1;
+	br->st.echo_replies++;
+	return 0;
+}
+
+int
+dp_echo_reply(const struct in6_addr *self, uint8_t *p, size_t len)
+{
 	struct pkt6 o;
 	uint16_t ck, was, now;
 	uint32_t sum;
@@ -382,7 +392,7 @@ dp_br_echo(struct dp_br *br, uint8_t *p, size_t len)
 
 	if (pkt6_parse(p, len, &o) == -1 || o.nh != 58 || o.plen < 8 ||
 	    o.payload[0] != 128 || o.payload[1] != 0 ||
-	    memcmp(&o.dst, &br->addr, sizeof(o.dst)) != 0 ||
+	    memcmp(&o.dst, self, sizeof(o.dst)) != 0 ||
 	    o.src.s6_addr[0] == 0xff)
 		return -1;
 	/* Swapping the addresses keeps the pseudo-header's sum. */
@@ -401,7 +411,6 @@ dp_br_echo(struct dp_br *br, uint8_t *p, size_t len)
 	p[IP6_HLEN] = 129;
 	p[IP6_HLEN + 2] = (uint8_t)(ck >> 8);
 	p[IP6_HLEN + 3] = (uint8_t)ck;
-	br->st.echo_replies++;
 	return 0;
 }
 

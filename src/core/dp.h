@@ -29,6 +29,7 @@ enum dp_drop {
 	DROP_BAD_PORT,		/* a port outside the CE's set */
 	DROP_BAD_SOURCE,	/* IPv6 source is no CE of the IPv4 source */
 	DROP_TOO_BIG,		/* over the tunnel MTU */
+	DROP_AFTR_FULL,		/* AFTR: no room for another B4 */
 	DROP_COUNT,
 };
 
@@ -113,9 +114,47 @@ int dp_br_upstream(struct dp_br *br, const uint8_t *p, size_t len,
  * (p untouched: it goes to dp_br_upstream).
  */
 int dp_br_echo(struct dp_br *br, uint8_t *p, size_t len);
+/* The same for any datapath that answers at self. */
+int dp_echo_reply(const struct in6_addr *self, uint8_t *p, size_t len);
 /* An IPv4 packet for a CE: 0 with the IPv6 header to put in front. */
 int dp_br_downstream(struct dp_br *br, const uint8_t *p, size_t len,
     uint64_t now_ms, uint8_t hdr[IP6_HLEN]);
+
+/*
+ * A DS-Lite AFTR (RFC 6333) for the lab: each B4 (its IPv6 address with
+ * an inner IPv4 source it uses, 192.0.0.2 for softwire) gets an address
+ * of a pool, one to one, both ways; the kernel's NAT (the pool
+ * masqueraded behind the AFTR's public address) does the rest, so two
+ * B4s with the same inner address and port are two connections there.
+ * Entries stay for the relay's life.
+ */
+#define AFTR_B4_MAX	4096
+
+struct aftr_b4 {
+	struct in6_addr b4;
+	uint32_t inner;
+};
+
+struct dp_aftr {
+	struct in6_addr addr;		/* the AFTR's */
+	uint32_t pool;			/* entry i is pool + i */
+	uint64_t seed;			/* of the index's hash */
+	struct aftr_b4 b4[AFTR_B4_MAX];
+	uint16_t index[2 * AFTR_B4_MAX];	/* entry + 1, 0: free */
+	size_t n;
+	struct dp_stats st;
+};
+
+/*
+ * An IPv6 packet for the AFTR: 0 when its inner IPv4 (at p + IP6_HLEN,
+ * its source now the B4's pool address) may go, -1 when dropped, 1 when
+ * ignored (multicast).
+ */
+int dp_aftr_upstream(struct dp_aftr *a, uint8_t *p, size_t len);
+/* An IPv4 packet to a pool address: 0 with its destination put back and
+ * the IPv6 header to its B4. */
+int dp_aftr_downstream(struct dp_aftr *a, uint8_t *p, size_t len,
+    uint8_t hdr[IP6_HLEN]);
 
 struct dp_ce {
 	const struct map_result *map;	/* this CE's mapping */

@@ -14,7 +14,8 @@ iid_layout_name(enum iid_layout l)
 const char *
 rule_type_name(enum rule_type t)
 {
-	return t == RULE_LW4O6 ? "lw4o6" : "map-e";
+	return t == RULE_LW4O6 ? "lw4o6" : t == RULE_DSLITE ? "ds-lite" :
+	    "map-e";
 }
 
 const char *

@@ -164,6 +164,97 @@ pkt4_ce_port(const struct pkt4 *p, bool upstream, uint16_t *port)
 	}
 }
 
+static void
+wr16(uint8_t *b, uint16_t v)
+{
+	b[0] = (uint8_t)(v >> 8);
+	b[1] = (uint8_t)v;
+}
+
+static void
+wr32(uint8_t *b, uint32_t v)
+{
+	wr16(b, (uint16_t)(v >> 16));
+	wr16(b + 2, (uint16_t)v);
+}
+
+/* RFC 1624 eqn. 3, HC' = ~(~HC + ~m + m'), for a 32-bit field. */
+static void
+csum_replace4(uint8_t *ck, uint32_t from, uint32_t to, bool udp)
+{
+	uint32_t s = (uint16_t)~rd16(ck);
+
+	if (udp && rd16(ck) == 0)
+		return;		/* no checksum (RFC 768) */
+	s += (uint16_t)~(from >> 16);
+	s += (uint16_t)~from;
+	s += to >> 16;
+	s += to & 0xffff;
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (uint16_t)~s;
+	wr16(ck, udp && s == 0 ? 0xffff : (uint16_t)s);
+}
+
+static uint16_t
+csum(const uint8_t *b, size_t len)
+{
+	uint32_t s = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		s += rd16(b + i);
+	if (len % 2)
+		s += (uint32_t)b[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* The quoted packet of an ICMP error at q (len bytes): its address at
+ * off (12 source, 16 destination) from `from` to `to`. */
+static void
+pkt4_requote(uint8_t *q, size_t len, size_t off, uint32_t from, uint32_t to)
+{
+	size_t hlen;
+
+	if (len < 20 || (q[0] >> 4) != 4 || rd32(q + off) != from)
+		return;
+	hlen = (size_t)(q[0] & 15) * 4;
+	if (hlen < 20 || hlen > len)
+		return;
+	wr32(q + off, to);
+	csum_replace4(q + 10, from, to, false);
+	if ((rd16(q + 6) & 0x1fff) != 0)
+		return;
+	if (q[9] == IPPROTO_UDP && len - hlen >= 8)
+		csum_replace4(q + hlen + 6, from, to, true);
+	else if (q[9] == IPPROTO_TCP && len - hlen >= 18)
+		csum_replace4(q + hlen + 16, from, to, false);
+}
+
+void
+pkt4_readdress(uint8_t *p, const struct pkt4 *in, bool src, uint32_t to)
+{
+	uint32_t from = src ? in->src : in->dst;
+	uint8_t *l4 = p + in->hlen;
+	size_t l4len = in->len - in->hlen;
+
+	wr32(p + (src ? 12 : 16), to);
+	csum_replace4(p + 10, from, to, false);
+	if (in->frag_off != 0)
+		return;
+	if (in->proto == IPPROTO_TCP && l4len >= 20)
+		csum_replace4(l4 + 16, from, to, false);
+	else if (in->proto == IPPROTO_UDP && l4len >= 8)
+		csum_replace4(l4 + 6, from, to, true);
+	else if (in->kind == L4_ICMP_ERROR && !in->mf) {
+		pkt4_requote(l4 + 8, l4len - 8, src ? 16 : 12, from, to);
+		wr16(l4 + 2, 0);
+		wr16(l4 + 2, csum(l4, l4len));
+	}
+}
+
 void
 pkt_describe(const uint8_t *p, size_t len, char *buf, size_t size)
 {

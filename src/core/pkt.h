@@ -53,6 +53,18 @@ int pkt6_parse(const uint8_t *p, size_t len, struct pkt6 *out);
 void pkt6_header(uint8_t h[IP6_HLEN], const struct in6_addr *src,
     const struct in6_addr *dst, uint8_t nh, uint16_t plen, uint8_t hop);
 
+/*
+ * Change an IPv4 packet's source (src) or destination address to `to`,
+ * with every checksum that covers it: the header's, TCP's and UDP's
+ * (their pseudo-header, incrementally: a first fragment carries only
+ * part of what its checksum covers) and, in an ICMP error, the quoted
+ * packet's other address where it was the same (a host quotes what it
+ * received: its own address is the quoted destination), with the quoted
+ * header's and UDP's checksums and the ICMP checksum.  p must have passed
+ * pkt4_parse() as in.
+ */
+void pkt4_readdress(uint8_t *p, const struct pkt4 *in, bool src, uint32_t to);
+
 /* "6 2001:db8::1 -> 2001:db8::2 nh 4" or "4 udp 192.0.2.1:53 -> ..." */
 void pkt_describe(const uint8_t *p, size_t len, char *buf, size_t size);
 

@@ -4,9 +4,11 @@
 
 #include <stdbool.h>
 
+#include "core/aftr.h"
 #include "core/err.h"
 #include "core/plan.h"
 #include "line/store.h"
+#include "linux/dns.h"
 #include "linux/rtnl.h"
 #include "ruleset.h"
 
@@ -58,12 +60,27 @@ struct line_opts {
 	 * prefix, the old one's addresses not expired yet), not a refusal.
 	 */
 	bool freshest;
+	const char *service;		/* --service of MAP-E: its rules only */
+	/*
+	 * DS-Lite (RFC 6333): the line is the WAN's own address and an AFTR,
+	 * named (--aftr NAME, --service, --dhcp6-aftr: looked up through
+	 * the line's DNS servers) or given (--aftr ADDRESS).
+	 */
+	bool dslite;
+	char aftr_name[AFTR_NAME_MAX];	/* "": --aftr gave an address */
+	bool aftr_known;		/* aftr holds the AFTR's address */
+	struct in6_addr aftr;
+	unsigned aftr_ttl;		/* of the DNS answer, seconds */
+	bool aftr_unresolved;		/* line_resolve: the lookup failed */
+	struct in6_addr dns[DNS_SERVERS_MAX];	/* --dns, or learned */
+	size_t ndns;
 };
 
 #define LINE_STATE_DIR	"/run/softwire"
 #define LINE_LOCK_WAIT	30	/* seconds up and down wait for the lock */
 #define LINE_PROBE_INTERVAL	30	/* run: seconds between BR checks */
 #define LINE_PROBE_FAILURES	3	/* run: failed checks: br-unreachable */
+#define LINE_DNS_WAIT_MS	3000	/* for the AFTR's address */
 
 /* "up", "down", ...: the command's name. */
 const char *line_cmd_name(enum line_cmd cmd);
@@ -71,8 +88,10 @@ const char *line_cmd_name(enum line_cmd cmd);
 /*
  * Fill o->plan.map and o->plan.wan: from --prefix (the WAN is then the
  * interface with an address in it, unless --wan says), or from the WAN's
- * addresses.  nl may be NULL for render with --prefix.  0, or -1 with
- * err.
+ * addresses.  nl may be NULL for render with --prefix.  DS-Lite: the
+ * WAN's global address (in --prefix, if given), and the AFTR's address,
+ * looked up through o->dns unless o->aftr_known (o->aftr_unresolved when
+ * that failed).  0, or -1 with err.
  */
 int line_resolve(struct line_opts *o, struct nl *nl, struct sw_err *err);
 

@@ -49,6 +49,27 @@ line_addr_usable(const struct if_addr *a)
 }
 
 /*
+ * DS-Lite: the line is the WAN's own global address, one that stays (not
+ * a temporary one) and is the provider's (not unique local), in --prefix
+ * if given.  The AFTR's address is filled in once known.
+ */
+static bool
+line_dslite_map(const struct line_opts *o, const struct if_addr *a,
+    struct map_result *m)
+{
+	struct prefix6 in;
+	struct sw_err err;
+
+	if ((a->flags & IFA_F_TEMPORARY) || (a->a6.s6_addr[0] & 0xfe) == 0xfc)
+		return false;
+	if (o->prefix != NULL && (prefix6_parse(o->prefix, PFX_BARE_ADDR,
+	    &in, &err) == -1 || !prefix6_contains(&in, &a->a6)))
+		return false;
+	dslite_map(&a->a6, a->plen, &o->aftr, m);
+	return true;
+}
+
+/*
  * The mapping of one address, if a rule covers it.  The CE address
  * softwire put there maps onto itself: it is not the line's.
  */
@@ -62,6 +83,8 @@ line_addr_map(const struct line_opts *o, const struct if_addr *a,
 
 	if (!line_addr_usable(a))
 		return false;
+	if (o->dslite)
+		return line_dslite_map(o, a, m);
 	if ((i = rules_select6(o->rs.rules, o->rs.n, &in)) == -1 ||
 	    map_compute(&o->rs.rules[i], &in, m, &err) == -1)
 		return false;
@@ -202,6 +225,25 @@ line_pick_wan(struct line_opts *o, struct nl *nl, struct line_cand *c,
 	return line_ifname(c[0].index, o->plan.wan, err);
 }
 
+/*
+ * DS-Lite: an address of a prefix (SLAAC's /64) over a /128 (DHCPv6's, or
+ * a MAP-E CE address this line is moving away from) where both exist.
+ */
+static size_t
+line_dslite_keep(struct line_cand *c, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n && c[i].map.eu_prefix.len == 128; i++)
+		;
+	if (i == n)
+		return n;
+	for (i = 0; i < n; i++)
+		if (c[i].map.eu_prefix.len < 128)
+			c[k++] = c[i];
+	return k;
+}
+
 /* The WAN's mapping from its addresses. */
 static int
 line_from_wan(struct line_opts *o, struct nl *nl, uint32_t wan_index,
@@ -213,6 +255,15 @@ line_from_wan(struct line_opts *o, struct nl *nl, uint32_t wan_index,
 
 	if (line_scan(o, nl, wan_index, c, &n, err) == -1)
 		return -1;
+	if (o->dslite)
+		n = line_dslite_keep(c, n);
+	if (n == 0 && o->dslite) {
+		err_set(err, "no usable global IPv6 address on %s%s%s",
+		    wan_index != 0 ? o->plan.wan : "any interface",
+		    o->prefix != NULL ? " in " : "",
+		    o->prefix != NULL ? o->prefix : "");
+		return -1;
+	}
 	if (n == 0) {
 		if (wan_index != 0)
 			err_set(err, "no global IPv6 address on %s is covered "
@@ -290,12 +341,80 @@ line_wan_of_prefix(struct line_opts *o, struct nl *nl, struct sw_err *err)
 	return line_ifname(index[w], o->plan.wan, err);
 }
 
+/* The AFTR's address, through the line's DNS servers. */
+static int
+line_aftr_lookup(struct line_opts *o, struct sw_err *err)
+{
+	o->aftr_unresolved = false;
+	if (o->aftr_known)
+		return 0;
+	if (o->ndns == 0) {
+		err_input(err, "the AFTR %s is a name, and no DNS server of the "
+		    "line is known: give one with --dns ADDRESS (softwire run "
+		    "learns them from Router Advertisements), or the AFTR's "
+		    "address with --aftr", o->aftr_name);
+		o->aftr_unresolved = true;
+		return -1;
+	}
+	if (dns_aaaa(o->dns, o->ndns, o->aftr_name, LINE_DNS_WAIT_MS,
+	    &o->aftr, &o->aftr_ttl, err) == -1) {
+		err_prefix(err, "the AFTR: ");
+		o->aftr_unresolved = true;
+		return -1;
+	}
+	o->aftr_known = true;
+	return 0;
+}
+
+/*
+ * DS-Lite: the WAN's address, then (for up and run) the AFTR's.  render
+ * needs neither: its tables name only 192.0.0.2.
+ */
+static int
+line_resolve_dslite(struct line_opts *o, struct nl *nl, uint32_t wan_index,
+    struct sw_err *err)
+{
+	struct prefix6 in;
+
+	if (o->prefix != NULL && prefix6_parse(o->prefix, PFX_BARE_ADDR |
+	    PFX_HOST_BITS, &in, err) == -1) {
+		err_prefix(err, "--prefix: ");
+		err->input = true;
+		return -1;
+	}
+	if (nl == NULL || o->cmd == LINE_RENDER) {
+		memset(&in, 0, sizeof(in));
+		dslite_map(&in.addr, 0, &o->aftr, &o->plan.map);
+		return 0;
+	}
+	if (line_from_wan(o, nl, wan_index, err) == -1)
+		return -1;
+	if (line_aftr_lookup(o, err) == -1)
+		return -1;
+	o->plan.map.rule.br = o->aftr;
+	return 0;
+}
+
 int
 line_resolve(struct line_opts *o, struct nl *nl, struct sw_err *err)
 {
 	struct link_state wan;
 
-	ruleset_finish(&o->rs, NULL);
+	if (o->dslite) {
+		if (nl == NULL || o->plan.wan[0] == '\0')
+			return line_resolve_dslite(o, nl, 0, err);
+		switch (link_get(nl, o->plan.wan, &wan, err)) {
+		case 1:
+			err_input(err, "--wan %s: no such interface",
+			    o->plan.wan);
+			return -1;
+		case -1:
+			return -1;
+		default:
+			return line_resolve_dslite(o, nl, wan.index, err);
+		}
+	}
+	ruleset_finish(&o->rs, o->service);
 	if (o->prefix != NULL) {
 		if (ruleset_map_err(&o->rs, o->prefix, &o->plan.map,
 		    err) == -1)
@@ -331,6 +450,8 @@ line_uncovered(const struct line_opts *o, struct nl *nl, uint32_t index,
 	size_t i, n;
 	int rc = 0;
 
+	if (o->dslite)
+		return 0;
 	if ((addrs = line_addrs(nl, index, &n, err)) == NULL)
 		return -1;
 	for (i = 0; i < n && rc == 0; i++) {

@@ -262,15 +262,20 @@ up_nft(struct up_run *r, struct sw_err *err)
 	    strdup(r->hold_text) : up_nft_old(r), err);
 }
 
-/* The CE address, as a /128 without DAD, on the WAN (or its bridge). */
+/*
+ * The CE address, as a /128 without DAD, on the WAN (or its bridge).
+ * DS-Lite's is the WAN's own address, as the WAN has it.
+ */
 static void
 up_ce_addr(const struct up_run *r, struct if_addr *a)
 {
+	const struct map_result *m = &r->o->plan.map;
+
 	memset(a, 0, sizeof(*a));
 	a->family = AF_INET6;
 	a->index = r->wan.index;
-	a->a6 = r->o->plan.map.ce;
-	a->plen = 128;
+	a->a6 = m->ce;
+	a->plen = m->rule.type == RULE_DSLITE ? m->eu_prefix.len : 128;
 	a->flags = IFA_F_NODAD;
 }
 

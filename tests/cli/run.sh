@@ -125,6 +125,41 @@ done
 expect 0 "usage: softwire" -- --help
 expect 0 "softwire 0." -- --version
 
+echo "== DS-Lite options"
+"$SW" render --service transix --prefix 2001:db8:1::/64 --lan br-lan \
+    >"$tmp/d.nft"
+grep -q 'oifname "sw0" snat ip to 192.0.0.2$' "$tmp/d.nft" && ok ||
+    bad "render --service transix: no NAT to 192.0.0.2"
+grep -q 'ip saddr != 192.0.0.2 counter drop' "$tmp/d.nft" && ok ||
+    bad "render --service transix: no egress guard"
+grep -q 'psid' "$tmp/d.nft" && bad "render --service transix: a port set" || ok
+"$SW" render --dhcp6-aftr 0040000f026777077472616e736978026a7000 \
+    --prefix 2001:db8:1::/64 >"$tmp/d2.nft"
+grep -q 'snat ip to 192.0.0.2$' "$tmp/d2.nft" && ok ||
+    bad "render --dhcp6-aftr: no NAT to 192.0.0.2"
+expect 2 "MAP-E or lw4o6" -- render --service transix --rule \
+    ipv6prefix=2001:db8::/40,ipv4prefix=192.0.2.0/24,ealen=16 --prefix 2001:db8::/64
+expect 2 "MAP-E or lw4o6" -- render --aftr 2001:db8::1 --service v6plus \
+    --prefix 2001:db8::/64
+expect 2 "--forward: on DS-Lite the AFTR does the NAT" -- render --aftr \
+    gw.transix.jp --forward tcp:80=10.0.0.2 --prefix 2001:db8::/64
+expect 2 '--aftr: "gw_1.example" is not a host name' -- render --aftr gw_1.example
+expect 2 '--aftr: "localhost" is not a host name' -- render --aftr localhost
+expect 2 "option 64 says 14 bytes, 15 follow" -- render --dhcp6-aftr \
+    0040000e026777077472616e736978026a7000
+expect 2 '--service "foo": want v6plus, biglobe, ocn or nuro (MAP-E), or transix' \
+    -- render --service foo
+expect 2 "--format sh: a DS-Lite tunnel" -- render --format sh --service \
+    transix --wan eth0
+expect 2 '--dns: "2001:db8::zz" is not an IPv6 address' -- up --service transix \
+    --dns 2001:db8::zz
+expect 2 "softwire render does not take --dns" -- render --service transix --dns ::1
+SW_SAVED=$SW
+SW=$SWBR
+expect 2 "--aftr (DS-Lite) takes no rules, --lwaftr or --binding" -- \
+    --address 2001:db8::1 --aftr --service v6plus
+SW=$SW_SAVED
+
 echo "== render"
 "$SW" render --prefix 240b:13:1a65:a100::/56 --forward tcp:6672=10.0.1.2:22 \
     >"$tmp/r.nft"

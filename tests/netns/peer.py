@@ -66,6 +66,8 @@ through, and hand-made ip4ip6 packets for the negative controls.
                                       (not a default router) with a prefix
                                       information option (on-link, SLAAC)
                                       for each PREFIX/64 and its lifetimes
+                                      and an RDNSS option for each
+                                      rdnss=ADDRESS,LIFETIME
   peer.py stream HOST PORT SECONDS    a UDP datagram every millisecond for
                                       SECONDS, from one socket and (every
                                       hundredth) from a new one; prints how
@@ -412,6 +414,11 @@ def ra(iface, pios):
     each PREFIX/64,VALID,PREFERRED."""
     msg = struct.pack("!BBHBBHII", 134, 0, 0, 64, 0, 0, 0, 0)
     for pio in pios:
+        if pio.startswith("rdnss="):
+            addr, life = pio[6:].split(",")
+            msg += struct.pack("!BBHI", 25, 3, 0, int(life))
+            msg += socket.inet_pton(socket.AF_INET6, addr)
+            continue
         prefix, valid, preferred = pio.split(",")
         net = prefix.split("/")
         msg += struct.pack("!BBBBIII", 3, 4, int(net[1]), 0xc0, int(valid),

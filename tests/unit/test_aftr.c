@@ -3,6 +3,7 @@
 #include "helpers.h"
 
 #include "core/aftr.h"
+#include "core/nd.h"
 #include "core/s46.h"
 
 static void
@@ -130,6 +131,51 @@ test_option_bad(void **state)
 	option_bad("026a7000", "is not a host name");	/* one label */
 }
 
+static int
+rdnss(const char *hex, struct nd_rdnss *out, size_t max)
+{
+	uint8_t buf[256];
+	struct sw_err err;
+	size_t len;
+
+	if (hex_decode(hex, buf, sizeof(buf), &len, &err) == -1)
+		fail_msg("%s", err.msg);
+	return nd_rdnss_parse(buf, len, out, max);
+}
+
+/* Router Advertisement options as the kernel passes them on. */
+static void
+test_rdnss(void **state)
+{
+	struct nd_rdnss r[4];
+	struct in6_addr a = a6("2001:db8:53::1"), b = a6("2001:db8:53::2");
+
+	(void)state;
+	/* A source link-layer option, then RDNSS (length 5: two servers,
+	 * lifetime 300), then a prefix information option's worth of
+	 * another type. */
+	assert_int_equal(rdnss("0101020000000001"
+	    "1905000000000128" "20010db8005300000000000000000001"
+	    "20010db8005300000000000000000002", r, 4), 2);
+	assert_memory_equal(&r[0].addr, &a, 16);
+	assert_memory_equal(&r[1].addr, &b, 16);
+	assert_int_equal(r[0].lifetime, 296);
+	/* Only as many as asked for. */
+	assert_int_equal(rdnss("1905000000000128"
+	    "20010db8005300000000000000000001"
+	    "20010db8005300000000000000000002", r, 1), 1);
+	/* No RDNSS: none. */
+	assert_int_equal(rdnss("0101020000000001", r, 4), 0);
+	/* Even lengths are no RDNSS (RFC 8106: 3 + 2 n): skipped. */
+	assert_int_equal(rdnss("1904000000000128"
+	    "20010db8005300000000000000000001" "0000000000000000", r, 4), 0);
+	/* A zero length, one past the end, a torn header: all refused. */
+	assert_int_equal(rdnss("1900000000000128", r, 4), -1);
+	assert_int_equal(rdnss("1904000000000128"
+	    "20010db8005300000000000000000001", r, 4), -1);
+	assert_int_equal(rdnss("0101020000000001" "19", r, 4), -1);
+}
+
 int
 main(void)
 {
@@ -138,6 +184,7 @@ main(void)
 		cmocka_unit_test(test_services),
 		cmocka_unit_test(test_option),
 		cmocka_unit_test(test_option_bad),
+		cmocka_unit_test(test_rdnss),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

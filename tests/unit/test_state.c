@@ -143,7 +143,7 @@ test_state_bad(void **state)
 		{ "route 0", "route 0" },
 		{ "route zz", "not hex" },
 		{ "color blue", "color blue" },
-		{ "mode ds-lite", "mode ds-lite" },
+		{ "mode dslite", "mode dslite" },
 		{ "mode", "line 12" },
 		{ "tunnel", "line 12" },
 		{ "left eth0 2001:db8::1 yes 192.0.2.18/32 4 8", "left" },
