@@ -45,7 +45,7 @@ static const char run_usage[] =
 "                    [--probe-interval SECONDS] [--probe-failures N]\n"
 "                    [--keep] [--check] [--syslog]\n"
 "\n"
-"Keep the MAP-E line up, in the foreground (for s6, OpenRC's\n"
+"Keep the line up, in the foreground (for s6, OpenRC's\n"
 "supervise-daemon, systemd or procd): watch the WAN's links, addresses\n"
 "and routes and converge on every change.  A prefix a rule covers\n"
 "appears: the line goes up as with softwire up.  It changes: the line\n"
@@ -53,8 +53,11 @@ static const char run_usage[] =
 "are dropped.  It goes away, or the WAN loses carrier: the IPv4 default\n"
 "route through the tunnel is withdrawn until it is back.  The BR is\n"
 "checked with ICMPv6 echo; when it stops answering the route is\n"
-"withdrawn too, and comes back when it answers again.  softwire status\n"
-"asks the running daemon (DIR/TUNNEL.sock) what state the line is in.\n"
+"withdrawn too, and comes back when it answers again.  DS-Lite (--aftr,\n"
+"--service transix...): the AFTR's name is looked up through the line's\n"
+"DNS (aftr-unresolved until it answers), again when the prefix changes\n"
+"or the AFTR stops answering.  softwire status asks the running daemon\n"
+"(DIR/TUNNEL.sock) what state the line is in.\n"
 "\n"
 "  --datapath D        kernel: the kernel's ip6tnl; userspace: a TUN device\n"
 "                      and softwire's datapath in this daemon; auto (the\n"
@@ -71,7 +74,9 @@ static const char run_usage[] =
 "  --syslog            log to syslog instead of standard error\n"
 "  --wan, --prefix, --tunnel, --mtu, --lan, --wan-port, --forward,\n"
 "  --replace-default, --state-dir, --rule, --dhcp6-mape, --dhcp6-lw,\n"
-"  --iid, --config     as in softwire up\n"
+"  --iid, --service, --aftr, --dhcp6-aftr, --config   as in softwire up\n"
+"  --dns ADDRESS       the line's DNS server for the AFTR's name (default:\n"
+"                      those the WAN's Router Advertisements name)\n"
 "  -h, --help          this text\n"
 "\n"
 "SIGTERM or SIGINT: take the line down (unless --keep) and exit 0.\n"
@@ -150,17 +155,24 @@ run_retry(struct run *r, uint64_t now)
 static void
 run_applied(struct run *r, const struct up_run *u, uint64_t now)
 {
-	char v4[PREFIX4_STRLEN], ce[ADDR6_STRLEN];
+	char v4[PREFIX4_STRLEN], ce[ADDR6_STRLEN], aftr[ADDR6_STRLEN];
 	size_t i;
 
 	for (i = 0; i < u->nnotes; i++)
 		log_warnx("%s", u->notes[i]);
-	if (u->nchanges > 0) {
+	if (u->nchanges > 0 && u->st.mode == SW_MODE_DSLITE) {
+		r->changes++;
+		log_info("%s: %zu change%s: DS-Lite, B4 %s on %s, AFTR %s%s",
+		    r->o.plan.tunnel, u->nchanges, u->nchanges == 1 ? "" : "s",
+		    addr6_format(&u->st.ce, ce), u->st.wan,
+		    addr6_format(&u->o->plan.map.rule.br, aftr),
+		    u->ct_flushed ? ", old connections dropped" : "");
+	} else if (u->nchanges > 0) {
 		r->changes++;
 		log_info("%s: %zu change%s: IPv4 %s, %u ports, CE %s on %s%s",
 		    r->o.plan.tunnel, u->nchanges, u->nchanges == 1 ? "" : "s",
 		    prefix4_format(&u->st.ipv4, v4),
-		    portset_count(&u->st.ports), addr6_format(&u->st.ce, ce),
+		    portset_usable(&u->st.ports), addr6_format(&u->st.ce, ce),
 		    u->st.wan, u->ct_flushed ? ", old connections dropped" :
 		    "");
 	}
@@ -177,7 +189,8 @@ run_applied(struct run *r, const struct up_run *u, uint64_t now)
 		return;
 	}
 	r->fails_in_row = 0;
-	run_set(r, RS_PROBING, "checking that the BR answers");
+	run_set(r, RS_PROBING, r->o.dslite ? "checking that the AFTR answers" :
+	    "checking that the BR answers");
 	r->probe_at = now;
 }
 
@@ -738,7 +751,9 @@ run_check(struct run *r)
 		return line_exit(&err);
 	if (line_resolve(&r->o, &rt, &err) == -1) {
 		printf("configuration ok; no line now: %s\n", err.msg);
-		rc = err.input ? EXIT_USAGE : 0;
+		/* No DNS server known yet is no fault of the configuration:
+		 * the daemon learns them from Router Advertisements. */
+		rc = err.input && !r->o.aftr_unresolved ? EXIT_USAGE : 0;
 	} else if (plan_check(&r->o.plan, &err) == -1) {
 		rc = line_exit(&err);
 	} else {
@@ -747,10 +762,19 @@ run_check(struct run *r)
 		printf("configuration ok\n");
 		printf("  prefix   %s on %s\n",
 		    prefix6_format(&m->eu_prefix, pfx), r->o.plan.wan);
-		printf("  IPv4     %s, %u ports in %u ranges\n",
-		    prefix4_format(&m->ipv4, v4), portset_count(&m->ports),
-		    portset_nranges(&m->ports));
-		printf("  CE       %s\n", addr6_format(&m->ce, ce));
+		if (m->rule.type == RULE_DSLITE) {
+			printf("  IPv4     %s (DS-Lite)\n",
+			    prefix4_format(&m->ipv4, v4));
+			printf("  B4       %s\n  AFTR     %s %s\n",
+			    addr6_format(&m->ce, ce), r->o.aftr_name,
+			    addr6_format(&m->rule.br, pfx));
+		} else {
+			printf("  IPv4     %s, %u ports in %u ranges\n",
+			    prefix4_format(&m->ipv4, v4),
+			    portset_usable(&m->ports),
+			    portset_nranges(&m->ports));
+			printf("  CE       %s\n", addr6_format(&m->ce, ce));
+		}
 		printf("  tunnel   %s (%s)\n", r->o.plan.tunnel,
 		    run_userspace(r) ? "userspace datapath" :
 		    "the kernel's ip6tnl");

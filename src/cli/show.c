@@ -258,12 +258,17 @@ show_text(const struct show *s)
 		printf("  IPv4     %s, %u ports (PSID %u of %u bits, offset "
 		    "%u)\n", prefix4_format(&st->ipv4, buf), total,
 		    st->ports.psid, st->ports.psid_len, st->ports.offset);
+	else if (st->mode == SW_MODE_DSLITE)
+		printf("  IPv4     %s (DS-Lite: the AFTR does the NAT)\n",
+		    prefix4_format(&st->ipv4, buf));
 	else
 		printf("  IPv4     %s, every port (not shared)\n",
 		    prefix4_format(&st->ipv4, buf));
-	printf("  CE       %s\n", addr6_format(&st->ce, buf));
+	printf("  %s       %s\n", st->mode == SW_MODE_DSLITE ? "B4" : "CE",
+	    addr6_format(&st->ce, buf));
 	if (s->tun_there && l->has_tnl)
-		printf("  BR       %s\n", addr6_format(&l->tnl.remote, buf));
+		printf("  %s     %s\n", st->mode == SW_MODE_DSLITE ? "AFTR" :
+		    "BR  ", addr6_format(&l->tnl.remote, buf));
 	if (!s->tun_there)
 		printf("  tunnel   missing: run softwire up\n");
 	else

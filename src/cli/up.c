@@ -13,11 +13,16 @@ static const char up_usage[] =
 "                   [--forward tcp|udp:PORT=LANHOST[:PORT]]... [--replace-default]\n"
 "                   [--no-probe] [--probe-wait SECONDS] [--state-dir DIR]\n"
 "                   [--lock-wait SECONDS] [--config FILE]\n"
+"       softwire up --aftr NAME|ADDRESS|--service transix|xpass|v6connect|\n"
+"                   --dhcp6-aftr HEX [--dns ADDRESS]... [the options above\n"
+"                   but rules and forwards]\n"
 "\n"
-"Bring the MAP-E line up with the kernel's ip6tnl: the CE address (/128,\n"
-"no DAD) on the WAN, the tunnel to the BR, the shared IPv4 address, the\n"
-"IPv4 default route and softwire's nftables tables (port-set NAT, egress\n"
-"guard, forwarding filter, MSS clamp), then check that the BR answers.\n"
+"Bring the MAP-E (or lw4o6) line up with the kernel's ip6tnl: the CE\n"
+"address (/128, no DAD) on the WAN, the tunnel to the BR, the shared IPv4\n"
+"address, the IPv4 default route and softwire's nftables tables (port-set\n"
+"NAT, egress guard, forwarding filter, MSS clamp), then check that the BR\n"
+"answers.  DS-Lite: the tunnel from the WAN's own global address to the\n"
+"AFTR, 192.0.0.2 on it, NAT to it (the AFTR shares the real address).\n"
 "Run again, it changes only what differs: a new prefix moves everything to\n"
 "the new mapping and drops the connections of the old one.  Any failure\n"
 "undoes what this run changed.\n"
@@ -41,6 +46,15 @@ static const char up_usage[] =
 "  --lock-wait N      seconds to wait while another up or down holds the\n"
 "                     tunnel (30)\n"
 "  --rule, --dhcp6-mape, --dhcp6-lw, --iid   as in softwire calc\n"
+"  --service NAME     v6plus, biglobe, ocn or nuro: only that service's\n"
+"                     rules; transix, xpass or v6connect: DS-Lite to the\n"
+"                     service's AFTR (gw.transix.jp, dgw.xpass.jp,\n"
+"                     dslite.v6connect.net)\n"
+"  --aftr NAME|ADDR   DS-Lite to this AFTR\n"
+"  --dhcp6-aftr HEX   DS-Lite to the AFTR of DHCPv6 option 64 (odhcp6c's\n"
+"                     $AFTR is the name: use --aftr)\n"
+"  --dns ADDRESS      the line's DNS server, to ask for the AFTR's address\n"
+"                     (repeat up to 4; never /etc/resolv.conf's)\n"
 "  --config FILE      options from FILE, one a line (softwire.conf(5));\n"
 "                     options after it on the command line override it\n"
 "  -h, --help         this text\n"
@@ -60,13 +74,21 @@ up_report(const struct up_run *r)
 	else
 		printf("%s: up (%zu change%s)\n", r->st.tunnel, r->nchanges,
 		    r->nchanges == 1 ? "" : "s");
-	printf("  IPv4     %s, %u ports in %u range%s\n",
-	    prefix4_format(&m->ipv4, v4), portset_count(&m->ports),
-	    portset_nranges(&m->ports),
-	    portset_nranges(&m->ports) == 1 ? "" : "s");
-	printf("  CE       %s on %s\n  BR       %s\n",
-	    addr6_format(&m->ce, ce), r->st.wan,
-	    addr6_format(&m->rule.br, br));
+	if (m->rule.type == RULE_DSLITE) {
+		printf("  IPv4     %s (DS-Lite: the AFTR does the NAT)\n"
+		    "  B4       %s on %s\n  AFTR     %s%s%s\n",
+		    prefix4_format(&m->ipv4, v4), addr6_format(&m->ce, ce),
+		    r->st.wan, r->o->aftr_name, r->o->aftr_name[0] != '\0' ?
+		    " " : "", addr6_format(&m->rule.br, br));
+	} else {
+		printf("  IPv4     %s, %u ports in %u range%s\n",
+		    prefix4_format(&m->ipv4, v4), portset_usable(&m->ports),
+		    portset_nranges(&m->ports),
+		    portset_nranges(&m->ports) == 1 ? "" : "s");
+		printf("  CE       %s on %s\n  BR       %s\n",
+		    addr6_format(&m->ce, ce), r->st.wan,
+		    addr6_format(&m->rule.br, br));
+	}
 	for (i = 0; i < r->nreplaced; i++)
 		printf("  replaced %s (softwire down puts it back)\n",
 		    r->replaced[i]);

@@ -277,4 +277,6 @@ for k in 1 2; do
 	    "$(q ce$k ip route show default | wc -l)" 0
 done
 
+echo "ce1's log:"
+sed 's/^/    /' "$LAB_TMP/run1.log"
 finish
