@@ -33,7 +33,8 @@ CORE_SRC := src/core/addr.c src/core/err.c src/core/map.c src/core/rule.c \
 	src/core/s46.c src/core/service.c src/core/builtin.c \
 	src/core/pkt.c src/core/dp.c src/core/sbuf.c src/core/plan.c \
 	src/core/state.c src/core/config.c src/core/kv.c \
-	src/core/bind.c src/core/aftr.c src/core/nd.c src/core/dpaftr.c
+	src/core/bind.c src/core/aftr.c src/core/nd.c src/core/dpaftr.c \
+	src/core/ipip.c
 EDGE_SRC := src/opt.c src/ruleset.c src/json.c src/log.c src/linux/tun.c \
 	src/linux/ctl.c src/linux/loop.c src/linux/cedp.c
 # The line: what up changes, decided apart from doing it (pure).
@@ -43,7 +44,8 @@ CLI_SRC := $(LINE_SRC) src/cli/main.c src/cli/calc.c src/cli/rules.c \
 	src/cli/datapath.c \
 	src/cli/render.c src/cli/line.c src/cli/up.c src/cli/updown.c \
 	src/cli/down.c src/cli/show.c src/cli/run.c \
-	src/cli/runstatus.c src/cli/rundp.c src/cli/rundns.c src/cli/status.c \
+	src/cli/runstatus.c src/cli/rundp.c src/cli/rundns.c src/cli/runhook.c \
+	src/cli/status.c \
 	src/linux/nl.c src/linux/rtnl.c src/linux/nft.c src/linux/ct.c \
 	src/linux/probe.c src/linux/dns.c \
 	$(EDGE_SRC)
@@ -53,8 +55,9 @@ CLI_LIBS := $(shell pkg-config --libs libmnl libnftables libcares \
 	2>/dev/null || echo -lmnl -lnftables -lcares)
 GEN_SRC := $(B)/gen/rules_jp.c
 UNIT_TESTS := addr map rule s46 builtin dp frag plan state change config \
-	bind aftr dslite
-FUZZERS := addr rule s46 pkt frag plan state config kv bind aftr nd aftrdp
+	bind aftr dslite ipip
+FUZZERS := addr rule s46 pkt frag plan state config kv bind aftr nd aftrdp \
+	ipip
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o) $(B)/gen/rules_jp.o
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
@@ -124,10 +127,11 @@ e2e: $(B)/softwire $(B)/softwire-br
 	@sh tests/netns/line.sh $(B)/softwire $(B)/softwire-br userspace
 	@sh tests/netns/lw4o6.sh $(B)/softwire $(B)/softwire-br userspace
 	@sh tests/netns/dslite.sh $(B)/softwire $(B)/softwire-br userspace
+	@sh tests/netns/ipip.sh $(B)/softwire $(B)/softwire-br userspace
 
 # The lab under Debian's own kernel in QEMU, the CEs on ip6tnl: the
 # hand-made baseline NAT, then the reference ruleset; then softwire up,
-# show and down; softwire run through 50 prefix changes; lw4o6; DS-Lite.
+# show and down; softwire run through 50 prefix changes; lw4o6; DS-Lite; fixed-IP IPIP.
 e2e-vm: $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/vm/lab.sh $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/vm/up.sh $(B)/softwire $(B)/softwire-br
@@ -136,6 +140,8 @@ e2e-vm: $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/netns/lw4o6.sh $(B)/softwire \
 	  $(B)/softwire-br kernel
 	@sh tests/vm/run.sh sh tests/netns/dslite.sh $(B)/softwire \
+	  $(B)/softwire-br kernel
+	@sh tests/vm/run.sh sh tests/netns/ipip.sh $(B)/softwire \
 	  $(B)/softwire-br kernel
 
 # Benchmarks: one summary line each, ratios measured in the same run.

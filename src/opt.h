@@ -63,6 +63,10 @@ enum opt_key {
 	K_DHCP6_AFTR,
 	K_DNS,
 	K_AFTR_MODE,			/* softwire-br --aftr (no value) */
+	K_IPIP,
+	K_BR,
+	K_INTERFACE_ID,
+	K_ON_CHANGE,
 };
 
 /* An option's handler: 0, or -1 after a message. */

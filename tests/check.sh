@@ -60,6 +60,9 @@ else
 	echo "== DS-Lite: two B4s behind softwire-br --aftr, DNS, mode switch"
 	suite tests/netns/dslite.sh sh tests/netns/dslite.sh build/softwire \
 	    build/softwire-br userspace
+	echo "== fixed-IP IPIP: a port forward, --on-change, a new prefix"
+	suite tests/netns/ipip.sh sh tests/netns/ipip.sh build/softwire \
+	    build/softwire-br userspace
 fi
 
 echo "== the lab under Debian's kernel in QEMU (ip6tnl on the CEs)"
@@ -81,6 +84,9 @@ else
 	echo "== DS-Lite on ip6tnl in QEMU"
 	suite "tests/netns/dslite.sh in QEMU" sh tests/vm/run.sh \
 	    sh tests/netns/dslite.sh build/softwire build/softwire-br kernel
+	echo "== fixed-IP IPIP on ip6tnl in QEMU"
+	suite "tests/netns/ipip.sh in QEMU" sh tests/vm/run.sh \
+	    sh tests/netns/ipip.sh build/softwire build/softwire-br kernel
 fi
 
 echo "== fuzzers"

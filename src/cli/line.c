@@ -58,6 +58,15 @@ line_forward(struct plan *p, const char *arg)
 	return 0;
 }
 
+/* rc of a parser: -1 is said with the option's name. */
+static int
+line_err(int rc, const char *opt, const struct sw_err *err)
+{
+	if (rc == -1)
+		log_warnx("%s: %s", opt, err->msg);
+	return rc;
+}
+
 /* --aftr NAME|ADDRESS */
 static int
 line_aftr(struct line_opts *o, const char *arg)
@@ -141,6 +150,7 @@ line_option(void *ctx, int c, const char *arg)
 {
 	struct line_opts *o = ctx;
 	struct plan *p = &o->plan;
+	struct sw_err err;
 	char q[QUOTE_LEN];
 	int r;
 
@@ -215,6 +225,20 @@ line_option(void *ctx, int c, const char *arg)
 		return line_service(o, arg);
 	case K_DNS:
 		return line_dns(o, arg);
+	case K_IPIP:
+		o->ipip = true;
+		return line_err(ipip_v4_parse(arg, &o->ipip_v4, &err), "--ipip",
+		    &err);
+	case K_BR:
+		o->br_set = true;
+		return line_err(addr6_parse(arg, &o->br, &err), "--br", &err);
+	case K_INTERFACE_ID:
+		o->iid_set = true;
+		return line_err(ipip_iid_parse(arg, &o->iid, &err),
+		    "--interface-id", &err);
+	case K_ON_CHANGE:
+		o->on_change = arg;
+		return 0;
 	case K_DATAPATH:
 		if (strcmp(arg, "auto") == 0)
 			o->datapath = LINE_DP_AUTO;
@@ -256,8 +280,33 @@ line_opt_cmd(enum line_cmd cmd)
 
 /* MAP-E (rules) or DS-Lite (an AFTR), and what each cannot take. */
 static int
+line_check_ipip(const struct line_opts *o)
+{
+	if (!o->ipip) {
+		if (o->br_set || o->iid_set) {
+			log_warnx("--br and --interface-id are for a fixed-IP "
+			    "line: add --ipip");
+			return -1;
+		}
+		return 0;
+	}
+	if (o->dslite || o->rs.n > 0 || o->service != NULL) {
+		log_warnx("a fixed-IP line (--ipip) takes no rules and no "
+		    "AFTR");
+		return -1;
+	}
+	if (!o->br_set || !o->iid_set) {
+		log_warnx("--ipip needs the provider's --br and --interface-id");
+		return -1;
+	}
+	return 0;
+}
+
+static int
 line_check_mode(const struct line_opts *o)
 {
+	if (line_check_ipip(o) == -1)
+		return -1;
 	if (!o->dslite)
 		return 0;
 	if (o->rs.n > 0 || o->service != NULL) {

@@ -77,6 +77,11 @@ static const char run_usage[] =
 "  --iid, --service, --aftr, --dhcp6-aftr, --config   as in softwire up\n"
 "  --dns ADDRESS       the line's DNS server for the AFTR's name (default:\n"
 "                      those the WAN's Router Advertisements name)\n"
+"  --ipip, --br, --interface-id   as in softwire up\n"
+"  --on-change CMD     run CMD (sh -c, no capabilities, in the background)\n"
+"                      after each apply that brought a new prefix or CE\n"
+"                      address: a fixed-IP plan's update URL; SOFTWIRE_MODE,\n"
+"                      _PREFIX, _CE, _IPV4, _WAN, _TUNNEL are set\n"
 "  -h, --help          this text\n"
 "\n"
 "SIGTERM or SIGINT: take the line down (unless --keep) and exit 0.\n"
@@ -183,6 +188,7 @@ run_applied(struct run *r, const struct up_run *u, uint64_t now)
 	r->map = u->o->plan.map;
 	r->have_map = true;
 	r->retry_s = 0;
+	run_hook_changed(r, &u->st);
 	if (r->o.no_probe) {
 		run_set(r, RS_UP, "");
 		r->probe_at = 0;
@@ -273,7 +279,7 @@ run_no_line(struct run *r, struct up_run *u, const struct line_opts *o,
 		run_set(r, RS_FAILED, err.msg);
 		return;
 	}
-	if (o->dslite)
+	if (!line_rules(o))
 		snprintf(reason, sizeof(reason), "%s", why->msg);
 	else if (index != 0)
 		snprintf(reason, sizeof(reason), "no usable global IPv6 "
@@ -292,59 +298,6 @@ run_hook_dp(struct run *r, struct up_run *u)
 		return;
 	u->uops = &run_dp_ops;
 	u->uctx = r->dp;
-}
-
-/* The WAN's index, 0 when unknown. */
-static uint32_t
-run_wan_index(struct nl *rt, const char *wan)
-{
-	struct link_state ls;
-	struct sw_err err;
-
-	return wan[0] != '\0' && link_get(rt, wan, &ls, &err) == 0 ?
-	    ls.index : 0;
-}
-
-/*
- * line_resolve, with DS-Lite's AFTR looked up through the line's DNS
- * servers (--dns, else the WAN's RDNSS) and kept until the line's prefix
- * changes (run_probe forgets it when the AFTR stops answering).
- */
-static int
-run_resolve(struct run *r, struct line_opts *o, struct nl *rt,
-    struct sw_err *err)
-{
-	char a[ADDR6_STRLEN];
-	bool kept = r->aftr_known;
-
-	if (!o->dslite || o->aftr_name[0] == '\0')
-		return line_resolve(o, rt, err);
-	o->ndns = run_dns_servers(r, run_wan_index(rt, o->plan.wan), o->dns);
-	o->aftr = r->aftr;
-	o->aftr_known = kept;
-	if (line_resolve(o, rt, err) == -1) {
-		if (o->aftr_unresolved)
-			r->aftr_known = false;
-		return -1;
-	}
-	if (kept && (o->plan.map.eu_prefix.len != r->aftr_prefix.len ||
-	    memcmp(&o->plan.map.eu_prefix.addr, &r->aftr_prefix.addr,
-	    sizeof(r->aftr_prefix.addr)) != 0)) {
-		o->aftr_known = kept = false;
-		if (line_resolve(o, rt, err) == -1) {
-			r->aftr_known = false;
-			return -1;
-		}
-	}
-	if (!kept) {
-		r->aftr = o->aftr;
-		r->aftr_known = true;
-		r->aftr_at = run_now_ms();
-		r->aftr_prefix = o->plan.map.eu_prefix;
-		log_info("%s: the AFTR %s is %s", o->plan.tunnel, o->aftr_name,
-		    addr6_format(&o->aftr, a));
-	}
-	return 0;
 }
 
 /* Read everything again and bring the line where it should be. */
@@ -589,7 +542,7 @@ run_reload(struct run *r)
 		ruleset_free(&o.rs);
 		return;
 	}
-	if (!o.dslite)
+	if (line_rules(&o))
 		ruleset_finish(&o.rs, o.service);
 	o.freshest = true;
 	if (strcmp(o.plan.tunnel, r->o.plan.tunnel) != 0 ||
@@ -703,6 +656,10 @@ run_loop(struct run *r)
 				run_reload(r);
 				continue;
 			}
+			if (si.ssi_signo == SIGCHLD) {
+				run_hook_reap(r);
+				continue;
+			}
 			log_info("%s: signal %u: stopping", r->o.plan.tunnel,
 			    si.ssi_signo);
 			return run_stop(r);
@@ -809,6 +766,7 @@ run_start(struct run *r)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);	/* --on-change's */
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if ((r->sig = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1) {
@@ -853,7 +811,7 @@ cmd_run(int argc, char **argv)
 		line_free(&r.o);
 		return rc == 1 ? 0 : EXIT_USAGE;
 	}
-	if (!r.o.dslite)
+	if (line_rules(&r.o))
 		ruleset_finish(&r.o.rs, r.o.service);
 	r.o.freshest = true;
 	if (r.o.syslog)

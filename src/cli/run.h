@@ -89,6 +89,10 @@ struct run {
 	struct prefix6 aftr_prefix;	/* the line's prefix then */
 	struct run_rdnss rdnss[DNS_SERVERS_MAX];
 	size_t nrdnss;
+	/* --on-change: what it last ran for. */
+	bool hooked;
+	struct prefix6 hook_prefix;
+	struct in6_addr hook_ce;
 };
 
 extern const char *const run_state_name[];
@@ -109,6 +113,18 @@ void run_useropt(struct run *r, const struct nlmsghdr *nlh);
 /* The line's DNS servers now: --dns, else those of RAs on the WAN. */
 size_t run_dns_servers(struct run *r, uint32_t wan_index,
     struct in6_addr *out);
+
+/*
+ * line_resolve, with DS-Lite's AFTR looked up through the line's DNS
+ * servers and kept until the prefix changes (rundns.c).
+ */
+int run_resolve(struct run *r, struct line_opts *o, struct nl *rt,
+    struct sw_err *err);
+
+/* --on-change after an apply that brought a new prefix or CE (runhook.c). */
+void run_hook_changed(struct run *r, const struct sw_state *st);
+/* Log the exit of hooks that ended (SIGCHLD). */
+void run_hook_reap(struct run *r);
 
 /* Answer every waiting softwire status on the control socket. */
 void run_answer(struct run *r);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The line's DNS servers for softwire run: --dns, else those the WAN's
- * Router Advertisements name (RDNSS), which the kernel hands over as
- * RTM_NEWNDUSEROPT messages and keeps nowhere.
+ * DS-Lite in softwire run: the line's DNS servers (--dns, else those the
+ * WAN's Router Advertisements name, RDNSS, which the kernel hands over as
+ * RTM_NEWNDUSEROPT messages and keeps nowhere) and the AFTR's address
+ * looked up through them, kept between convergences.
  */
 #include <stdint.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <netinet/icmp6.h>
 
 #include "core/nd.h"
+#include "linux/rtnl.h"
 #include "log.h"
 #include "run.h"
 
@@ -92,4 +94,57 @@ run_dns_servers(struct run *r, uint32_t wan_index, struct in6_addr *out)
 		if (wan_index == 0 || r->rdnss[i].ifindex == wan_index)
 			out[n++] = r->rdnss[i].addr;
 	return n;
+}
+
+/* The WAN's index, 0 when unknown. */
+static uint32_t
+run_wan_index(struct nl *rt, const char *wan)
+{
+	struct link_state ls;
+	struct sw_err err;
+
+	return wan[0] != '\0' && link_get(rt, wan, &ls, &err) == 0 ?
+	    ls.index : 0;
+}
+
+/*
+ * line_resolve, with DS-Lite's AFTR looked up through the line's DNS
+ * servers (--dns, else the WAN's RDNSS) and kept until the line's prefix
+ * changes (run_probe forgets it when the AFTR stops answering).
+ */
+int
+run_resolve(struct run *r, struct line_opts *o, struct nl *rt,
+    struct sw_err *err)
+{
+	char a[ADDR6_STRLEN];
+	bool kept = r->aftr_known;
+
+	if (!o->dslite || o->aftr_name[0] == '\0')
+		return line_resolve(o, rt, err);
+	o->ndns = run_dns_servers(r, run_wan_index(rt, o->plan.wan), o->dns);
+	o->aftr = r->aftr;
+	o->aftr_known = kept;
+	if (line_resolve(o, rt, err) == -1) {
+		if (o->aftr_unresolved)
+			r->aftr_known = false;
+		return -1;
+	}
+	if (kept && (o->plan.map.eu_prefix.len != r->aftr_prefix.len ||
+	    memcmp(&o->plan.map.eu_prefix.addr, &r->aftr_prefix.addr,
+	    sizeof(r->aftr_prefix.addr)) != 0)) {
+		o->aftr_known = kept = false;
+		if (line_resolve(o, rt, err) == -1) {
+			r->aftr_known = false;
+			return -1;
+		}
+	}
+	if (!kept) {
+		r->aftr = o->aftr;
+		r->aftr_known = true;
+		r->aftr_at = run_now_ms();
+		r->aftr_prefix = o->plan.map.eu_prefix;
+		log_info("%s: the AFTR %s is %s", o->plan.tunnel, o->aftr_name,
+		    addr6_format(&o->aftr, a));
+	}
+	return 0;
 }

@@ -15,7 +15,7 @@ const char *
 rule_type_name(enum rule_type t)
 {
 	return t == RULE_LW4O6 ? "lw4o6" : t == RULE_DSLITE ? "ds-lite" :
-	    "map-e";
+	    t == RULE_IPIP ? "ipip" : "map-e";
 }
 
 const char *

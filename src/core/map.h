@@ -20,6 +20,7 @@ enum rule_type {
 	RULE_MAPE,
 	RULE_LW4O6,
 	RULE_DSLITE,	/* no rule: DS-Lite's B4 (core/aftr.h) */
+	RULE_IPIP,	/* no rule: fixed-IP IPIP (core/ipip.h) */
 };
 
 enum iid_layout {

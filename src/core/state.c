@@ -19,6 +19,7 @@ static const char *const mode_names[SW_MODE_COUNT] = {
 	[SW_MODE_MAPE] = "map-e",
 	[SW_MODE_LW4O6] = "lw4o6",
 	[SW_MODE_DSLITE] = "ds-lite",
+	[SW_MODE_IPIP] = "ipip",
 };
 
 /* Every key but wan-port, route, left and mode appears exactly once. */

@@ -40,6 +40,7 @@ enum sw_mode {
 	SW_MODE_MAPE,		/* RFC 7597 */
 	SW_MODE_LW4O6,		/* RFC 7596 */
 	SW_MODE_DSLITE,		/* RFC 6333 */
+	SW_MODE_IPIP,		/* fixed-IP IPIP */
 	SW_MODE_COUNT,
 };
 

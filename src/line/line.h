@@ -6,6 +6,7 @@
 
 #include "core/aftr.h"
 #include "core/err.h"
+#include "core/ipip.h"
 #include "core/plan.h"
 #include "line/store.h"
 #include "linux/dns.h"
@@ -74,6 +75,14 @@ struct line_opts {
 	bool aftr_unresolved;		/* line_resolve: the lookup failed */
 	struct in6_addr dns[DNS_SERVERS_MAX];	/* --dns, or learned */
 	size_t ndns;
+	/* Fixed-IP IPIP: --ipip, --br, --interface-id. */
+	bool ipip;
+	struct prefix4 ipip_v4;
+	bool br_set;
+	struct in6_addr br;
+	bool iid_set;
+	uint64_t iid;
+	const char *on_change;		/* run: a command after a new prefix */
 };
 
 #define LINE_STATE_DIR	"/run/softwire"
@@ -81,6 +90,13 @@ struct line_opts {
 #define LINE_PROBE_INTERVAL	30	/* run: seconds between BR checks */
 #define LINE_PROBE_FAILURES	3	/* run: failed checks: br-unreachable */
 #define LINE_DNS_WAIT_MS	3000	/* for the AFTR's address */
+
+/* Does the line take MAP-E or lw4o6 rules (not DS-Lite, not IPIP)? */
+static inline bool
+line_rules(const struct line_opts *o)
+{
+	return !o->dslite && !o->ipip;
+}
 
 /* "up", "down", ...: the command's name. */
 const char *line_cmd_name(enum line_cmd cmd);

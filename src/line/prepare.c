@@ -169,7 +169,8 @@ up_state_init(struct up_run *r)
 	st->ipv4 = p->map.ipv4;
 	st->ports = p->map.ports;
 	st->mode = p->map.rule.type == RULE_LW4O6 ? SW_MODE_LW4O6 :
-	    p->map.rule.type == RULE_DSLITE ? SW_MODE_DSLITE : SW_MODE_MAPE;
+	    p->map.rule.type == RULE_DSLITE ? SW_MODE_DSLITE :
+	    p->map.rule.type == RULE_IPIP ? SW_MODE_IPIP : SW_MODE_MAPE;
 }
 
 /* Is a mapping left behind the one st brings up? */

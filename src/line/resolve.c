@@ -70,6 +70,22 @@ line_dslite_map(const struct line_opts *o, const struct if_addr *a,
 }
 
 /*
+ * Fixed-IP IPIP: the line is the /64 of a WAN address (chosen as for
+ * DS-Lite) with the provider's interface ID; not the CE address itself.
+ */
+static bool
+line_ipip_map(const struct line_opts *o, const struct if_addr *a,
+    struct map_result *m)
+{
+	struct prefix6 in = { a->a6, a->plen };
+
+	if (!line_dslite_map(o, a, m))
+		return false;
+	ipip_map(&in, o->iid, &o->ipip_v4, &o->br, m);
+	return memcmp(&m->ce, &a->a6, sizeof(a->a6)) != 0;
+}
+
+/*
  * The mapping of one address, if a rule covers it.  The CE address
  * softwire put there maps onto itself: it is not the line's.
  */
@@ -85,6 +101,8 @@ line_addr_map(const struct line_opts *o, const struct if_addr *a,
 		return false;
 	if (o->dslite)
 		return line_dslite_map(o, a, m);
+	if (o->ipip)
+		return line_ipip_map(o, a, m);
 	if ((i = rules_select6(o->rs.rules, o->rs.n, &in)) == -1 ||
 	    map_compute(&o->rs.rules[i], &in, m, &err) == -1)
 		return false;
@@ -255,9 +273,9 @@ line_from_wan(struct line_opts *o, struct nl *nl, uint32_t wan_index,
 
 	if (line_scan(o, nl, wan_index, c, &n, err) == -1)
 		return -1;
-	if (o->dslite)
+	if (o->dslite || o->ipip)
 		n = line_dslite_keep(c, n);
-	if (n == 0 && o->dslite) {
+	if (n == 0 && (o->dslite || o->ipip)) {
 		err_set(err, "no usable global IPv6 address on %s%s%s",
 		    wan_index != 0 ? o->plan.wan : "any interface",
 		    o->prefix != NULL ? " in " : "",
@@ -395,11 +413,63 @@ line_resolve_dslite(struct line_opts *o, struct nl *nl, uint32_t wan_index,
 	return 0;
 }
 
+/* --wan's index into *index (0 without --wan). */
+static int
+line_wan_index(const struct line_opts *o, struct nl *nl, uint32_t *index,
+    struct sw_err *err)
+{
+	struct link_state wan;
+
+	*index = 0;
+	if (o->plan.wan[0] == '\0')
+		return 0;
+	switch (link_get(nl, o->plan.wan, &wan, err)) {
+	case 1:
+		err_input(err, "--wan %s: no such interface", o->plan.wan);
+		return -1;
+	case -1:
+		return -1;
+	default:
+		*index = wan.index;
+		return 0;
+	}
+}
+
+/* Fixed-IP IPIP: from --prefix, or from the WAN's addresses. */
+static int
+line_resolve_ipip(struct line_opts *o, struct nl *nl, struct sw_err *err)
+{
+	struct prefix6 in;
+	uint32_t index;
+
+	if (o->prefix != NULL) {
+		if (prefix6_parse(o->prefix, PFX_BARE_ADDR | PFX_HOST_BITS,
+		    &in, err) == -1) {
+			err_prefix(err, "--prefix: ");
+			err->input = true;
+			return -1;
+		}
+		ipip_map(&in, o->iid, &o->ipip_v4, &o->br, &o->plan.map);
+		if (o->plan.wan[0] == '\0' && nl != NULL)
+			return line_wan_of_prefix(o, nl, err);
+		return 0;
+	}
+	if (nl == NULL) {
+		err_input(err, "no --prefix, and no netlink to read the WAN's");
+		return -1;
+	}
+	if (line_wan_index(o, nl, &index, err) == -1)
+		return -1;
+	return line_from_wan(o, nl, index, err);
+}
+
 int
 line_resolve(struct line_opts *o, struct nl *nl, struct sw_err *err)
 {
 	struct link_state wan;
 
+	if (o->ipip)
+		return line_resolve_ipip(o, nl, err);
 	if (o->dslite) {
 		if (nl == NULL || o->plan.wan[0] == '\0')
 			return line_resolve_dslite(o, nl, 0, err);
@@ -450,7 +520,7 @@ line_uncovered(const struct line_opts *o, struct nl *nl, uint32_t index,
 	size_t i, n;
 	int rc = 0;
 
-	if (o->dslite)
+	if (!line_rules(o))
 		return 0;
 	if ((addrs = line_addrs(nl, index, &n, err)) == NULL)
 		return -1;

@@ -154,6 +154,30 @@ expect 2 "--format sh: a DS-Lite tunnel" -- render --format sh --service \
 expect 2 '--dns: "2001:db8::zz" is not an IPv6 address' -- up --service transix \
     --dns 2001:db8::zz
 expect 2 "softwire render does not take --dns" -- render --service transix --dns ::1
+
+echo "== fixed-IP IPIP options"
+"$SW" render --ipip 203.0.113.5 --br 2001:db8:ffff::1 --interface-id ::feed:1 \
+    --prefix 2001:db8:12:3400::/56 --forward tcp:80=10.0.1.2:8080 --format sh \
+    --wan eth1 --mtu 1460 >"$tmp/i.sh"
+grep -q '^ip -6 tunnel add sw0 mode ip4ip6 local 2001:db8:12:3400::feed:1 remote 2001:db8:ffff::1 dev eth1 ' \
+    "$tmp/i.sh" && ok || bad "render --ipip: tunnel"
+grep -q 'oifname "sw0" snat ip to 203.0.113.5$' "$tmp/i.sh" && ok ||
+    bad "render --ipip: NAT to the fixed address"
+grep -q 'tcp dport 80 dnat ip to 10.0.1.2:8080' "$tmp/i.sh" && ok ||
+    bad "render --ipip: any port forwarded"
+sh -n "$tmp/i.sh" && ok || bad "render --ipip --format sh: not a valid script"
+expect 2 "--ipip needs the provider's --br and --interface-id" -- render \
+    --ipip 203.0.113.5 --br 2001:db8::1 --prefix 2001:db8::/64
+expect 2 "--br and --interface-id are for a fixed-IP line" -- render \
+    --br 2001:db8::1 --prefix 240b:13:1a65:a100::/56
+expect 2 "a fixed-IP line (--ipip) takes no rules and no AFTR" -- render \
+    --ipip 203.0.113.5 --br 2001:db8::1 --interface-id ::1 --service transix
+expect 2 '--interface-id: interface ID "2001:db8::1"' -- render --ipip \
+    203.0.113.5 --br 2001:db8::1 --interface-id 2001:db8::1
+expect 2 '--ipip: "203.0.0.0/16": a routed block of /24 to /32' -- render \
+    --ipip 203.0.0.0/16
+expect 2 "softwire up does not take --on-change" -- up --on-change true
+
 SW_SAVED=$SW
 SW=$SWBR
 expect 2 "--aftr (DS-Lite) takes no rules, --lwaftr or --binding" -- \
