@@ -219,62 +219,24 @@ aftr_log_b4(const struct dp_aftr *a, size_t i)
 	    addr4_format(a->pool + (uint32_t)i, pool));
 }
 
-/* One packet from the IPv6 side, as a DS-Lite AFTR. */
-static bool
-aftr_from_tun6(void *ctx, uint8_t *buf, size_t size, uint64_t now)
+/* An IPv6 packet for the relay (or AFTR): 0 to pass its inner packet on. */
+static int
+br_up(struct br_loop *l, uint8_t *buf, size_t n, uint64_t now,
+    const struct dp_stats **st)
 {
-	struct br_loop *l = ctx;
-	ssize_t n = read(l->tun6, buf, size);
 	size_t b4s;
 	int rc;
 
-	(void)now;
-	if (n <= 0) {
-		if (n == -1 && errno != EAGAIN && errno != EINTR)
-			log_warn("read IPv6 side");
-		return false;
+	if (l->aftr == NULL) {
+		*st = &l->dp.st;
+		return dp_br_upstream(&l->dp, buf, n, now);
 	}
-	if (dp_echo_reply(&l->aftr->addr, buf, (size_t)n) == 0) {
-		l->aftr->st.echo_replies++;
-		if (write(l->tun6, buf, (size_t)n) == -1)
-			log_warn("write IPv6 side");
-		return true;
-	}
+	*st = &l->aftr->st;
 	b4s = l->aftr->n;
-	rc = dp_aftr_upstream(l->aftr, buf, (size_t)n);
+	rc = dp_aftr_upstream(l->aftr, buf, n);
 	if (l->aftr->n != b4s)
 		aftr_log_b4(l->aftr, b4s);
-	if (rc == -1)
-		dp_log_drop(&l->aftr->st, buf, (size_t)n);
-	else if (rc == 0 && write(l->tun4, buf + IP6_HLEN,
-	    (size_t)n - IP6_HLEN) == -1)
-		log_warn("write IPv4 side");
-	return true;
-}
-
-static bool
-aftr_from_tun4(void *ctx, uint8_t *buf, size_t size, uint64_t now)
-{
-	struct br_loop *l = ctx;
-	uint8_t hdr[IP6_HLEN];
-	struct iovec iov[2];
-	ssize_t n = read(l->tun4, buf, size);
-
-	(void)now;
-	if (n <= 0) {
-		if (n == -1 && errno != EAGAIN && errno != EINTR)
-			log_warn("read IPv4 side");
-		return false;
-	}
-	if (dp_aftr_downstream(l->aftr, buf, (size_t)n, hdr) != 0) {
-		dp_log_drop(&l->aftr->st, buf, (size_t)n);
-		return true;
-	}
-	iov[0] = (struct iovec){ hdr, sizeof(hdr) };
-	iov[1] = (struct iovec){ buf, (size_t)n };
-	if (writev(l->tun6, iov, 2) == -1)
-		log_warn("write IPv6 side");
-	return true;
+	return rc;
 }
 
 /* One packet from the IPv6 side; false when there is none left. */
@@ -282,6 +244,7 @@ static bool
 br_from_tun6(void *ctx, uint8_t *buf, size_t size, uint64_t now)
 {
 	struct br_loop *l = ctx;
+	const struct dp_stats *st;
 	ssize_t n = read(l->tun6, buf, size);
 	int rc;
 
@@ -290,14 +253,16 @@ br_from_tun6(void *ctx, uint8_t *buf, size_t size, uint64_t now)
 			log_warn("read IPv6 side");
 		return false;
 	}
-	if (dp_br_echo(&l->dp, buf, (size_t)n) == 0) {
+	if (dp_echo_reply(l->aftr != NULL ? &l->aftr->addr : &l->dp.addr,
+	    buf, (size_t)n) == 0) {
+		(l->aftr != NULL ? &l->aftr->st : &l->dp.st)->echo_replies++;
 		if (write(l->tun6, buf, (size_t)n) == -1)
 			log_warn("write IPv6 side");
 		return true;
 	}
-	rc = dp_br_upstream(&l->dp, buf, (size_t)n, now);
+	rc = br_up(l, buf, (size_t)n, now, &st);
 	if (rc == -1)
-		dp_log_drop(&l->dp.st, buf, (size_t)n);
+		dp_log_drop(st, buf, (size_t)n);
 	else if (rc == 0 && write(l->tun4, buf + IP6_HLEN,
 	    (size_t)n - IP6_HLEN) == -1)
 		log_warn("write IPv4 side");
@@ -311,20 +276,22 @@ br_from_tun4(void *ctx, uint8_t *buf, size_t size, uint64_t now)
 	uint8_t hdr[IP6_HLEN];
 	struct iovec iov[2];
 	ssize_t n = read(l->tun4, buf, size);
+	int rc;
 
 	if (n <= 0) {
 		if (n == -1 && errno != EAGAIN && errno != EINTR)
 			log_warn("read IPv4 side");
 		return false;
 	}
-	if (dp_br_downstream(&l->dp, buf, (size_t)n, now, hdr) != 0) {
-		dp_log_drop(&l->dp.st, buf, (size_t)n);
+	rc = l->aftr != NULL ? dp_aftr_downstream(l->aftr, buf, (size_t)n,
+	    hdr) : dp_br_downstream(&l->dp, buf, (size_t)n, now, hdr);
+	if (rc != 0) {
+		dp_log_drop(l->aftr != NULL ? &l->aftr->st : &l->dp.st, buf,
+		    (size_t)n);
 		return true;
 	}
-	iov[0].iov_base = hdr;
-	iov[0].iov_len = sizeof(hdr);
-	iov[1].iov_base = buf;
-	iov[1].iov_len = (size_t)n;
+	iov[0] = (struct iovec){ hdr, sizeof(hdr) };
+	iov[1] = (struct iovec){ buf, (size_t)n };
 	if (writev(l->tun6, iov, 2) == -1)
 		log_warn("write IPv6 side");
 	return true;
@@ -348,8 +315,8 @@ aftr_start(struct br_opts *o, struct br_loop *l)
 	l->tun6 = -1;
 	if ((l->tun4 = tun_open(o->tun4, DP_INNER_MTU, false)) != -1 &&
 	    (l->tun6 = tun_open(o->tun6, 1500, true)) != -1) {
-		srcs[0] = (struct loop_src){ l->tun6, aftr_from_tun6 };
-		srcs[1] = (struct loop_src){ l->tun4, aftr_from_tun4 };
+		srcs[0] = (struct loop_src){ l->tun6, br_from_tun6 };
+		srcs[1] = (struct loop_src){ l->tun4, br_from_tun4 };
 		log_info("DS-Lite AFTR on %s and %s, B4s as %s", o->tun4,
 		    o->tun6, AFTR_POOL_TEXT);
 		rc = loop_run(srcs, 2, l, o->control, "aftr",

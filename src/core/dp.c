@@ -374,15 +374,6 @@ dp_br_upstream(struct dp_br *br, const uint8_t *p, size_t len,
 }
 
 int
-dp_br_echo(struct dp_br *br, uint8_t *p, size_t len)
-{
-	if (dp_echo_reply(&br->addr, p, len) == -1)
-		return -1;
-	br->st.echo_replies++;
-	return 0;
-}
-
-int
 dp_echo_reply(const struct in6_addr *self, uint8_t *p, size_t len)
 {
 	struct pkt6 o;

@@ -109,12 +109,11 @@ struct dp_br {
 int dp_br_upstream(struct dp_br *br, const uint8_t *p, size_t len,
     uint64_t now_ms);
 /*
- * An ICMPv6 echo request to the BR's address (CEs check that the BR
- * answers): 0 after turning p into the reply in place, -1 if it is not one
- * (p untouched: it goes to dp_br_upstream).
+ * An ICMPv6 echo request to self, the relay's (or AFTR's) address: CEs
+ * check that it answers.  0 after turning p into the reply in place, -1
+ * if it is not one (p untouched: it goes upstream).  The caller counts it
+ * (echo_replies).
  */
-int dp_br_echo(struct dp_br *br, uint8_t *p, size_t len);
-/* The same for any datapath that answers at self. */
 int dp_echo_reply(const struct in6_addr *self, uint8_t *p, size_t len);
 /* An IPv4 packet for a CE: 0 with the IPv6 header to put in front. */
 int dp_br_downstream(struct dp_br *br, const uint8_t *p, size_t len,

@@ -384,35 +384,6 @@ line_aftr_lookup(struct line_opts *o, struct sw_err *err)
 	return 0;
 }
 
-/*
- * DS-Lite: the WAN's address, then (for up and run) the AFTR's.  render
- * needs neither: its tables name only 192.0.0.2.
- */
-static int
-line_resolve_dslite(struct line_opts *o, struct nl *nl, uint32_t wan_index,
-    struct sw_err *err)
-{
-	struct prefix6 in;
-
-	if (o->prefix != NULL && prefix6_parse(o->prefix, PFX_BARE_ADDR |
-	    PFX_HOST_BITS, &in, err) == -1) {
-		err_prefix(err, "--prefix: ");
-		err->input = true;
-		return -1;
-	}
-	if (nl == NULL || o->cmd == LINE_RENDER) {
-		memset(&in, 0, sizeof(in));
-		dslite_map(&in.addr, 0, &o->aftr, &o->plan.map);
-		return 0;
-	}
-	if (line_from_wan(o, nl, wan_index, err) == -1)
-		return -1;
-	if (line_aftr_lookup(o, err) == -1)
-		return -1;
-	o->plan.map.rule.br = o->aftr;
-	return 0;
-}
-
 /* --wan's index into *index (0 without --wan). */
 static int
 line_wan_index(const struct line_opts *o, struct nl *nl, uint32_t *index,
@@ -435,79 +406,81 @@ line_wan_index(const struct line_opts *o, struct nl *nl, uint32_t *index,
 	}
 }
 
-/* Fixed-IP IPIP: from --prefix, or from the WAN's addresses. */
+/* --prefix for DS-Lite and IPIP, which need no rule to take it. */
 static int
-line_resolve_ipip(struct line_opts *o, struct nl *nl, struct sw_err *err)
+line_prefix(const struct line_opts *o, struct prefix6 *in,
+    struct sw_err *err)
+{
+	memset(in, 0, sizeof(*in));
+	if (o->prefix == NULL || prefix6_parse(o->prefix, PFX_BARE_ADDR |
+	    PFX_HOST_BITS, in, err) == 0)
+		return 0;
+	err_prefix(err, "--prefix: ");
+	err->input = true;
+	return -1;
+}
+
+/*
+ * The mapping of a line without rules, from --prefix (IPIP only; DS-Lite
+ * takes the WAN's address in it) or nothing (render): 1 when that is all,
+ * 0 when the WAN's addresses decide, -1 with err.
+ */
+static int
+line_without_rules(struct line_opts *o, struct nl *nl, struct sw_err *err)
 {
 	struct prefix6 in;
-	uint32_t index;
 
-	if (o->prefix != NULL) {
-		if (prefix6_parse(o->prefix, PFX_BARE_ADDR | PFX_HOST_BITS,
-		    &in, err) == -1) {
-			err_prefix(err, "--prefix: ");
-			err->input = true;
-			return -1;
-		}
+	if (line_prefix(o, &in, err) == -1)
+		return -1;
+	if (o->dslite && (nl == NULL || o->cmd == LINE_RENDER)) {
+		/* render's tables name only 192.0.0.2. */
+		dslite_map(&in.addr, 0, &o->aftr, &o->plan.map);
+		return 1;
+	}
+	if (o->ipip && o->prefix != NULL) {
 		ipip_map(&in, o->iid, &o->ipip_v4, &o->br, &o->plan.map);
-		if (o->plan.wan[0] == '\0' && nl != NULL)
-			return line_wan_of_prefix(o, nl, err);
-		return 0;
+		if (o->plan.wan[0] == '\0' && nl != NULL &&
+		    line_wan_of_prefix(o, nl, err) == -1)
+			return -1;
+		return 1;
 	}
-	if (nl == NULL) {
-		err_input(err, "no --prefix, and no netlink to read the WAN's");
-		return -1;
-	}
-	if (line_wan_index(o, nl, &index, err) == -1)
-		return -1;
-	return line_from_wan(o, nl, index, err);
+	return 0;
 }
 
 int
 line_resolve(struct line_opts *o, struct nl *nl, struct sw_err *err)
 {
-	struct link_state wan;
+	uint32_t index;
+	int rc;
 
-	if (o->ipip)
-		return line_resolve_ipip(o, nl, err);
-	if (o->dslite) {
-		if (nl == NULL || o->plan.wan[0] == '\0')
-			return line_resolve_dslite(o, nl, 0, err);
-		switch (link_get(nl, o->plan.wan, &wan, err)) {
-		case 1:
-			err_input(err, "--wan %s: no such interface",
-			    o->plan.wan);
-			return -1;
-		case -1:
-			return -1;
-		default:
-			return line_resolve_dslite(o, nl, wan.index, err);
+	if (!line_rules(o)) {
+		if ((rc = line_without_rules(o, nl, err)) != 0)
+			return rc == 1 ? 0 : -1;
+	} else {
+		ruleset_finish(&o->rs, o->service);
+		if (o->prefix != NULL) {
+			if (ruleset_map_err(&o->rs, o->prefix, &o->plan.map,
+			    err) == -1)
+				return -1;
+			if (o->plan.wan[0] == '\0' && nl != NULL)
+				return line_wan_of_prefix(o, nl, err);
+			return 0;
 		}
-	}
-	ruleset_finish(&o->rs, o->service);
-	if (o->prefix != NULL) {
-		if (ruleset_map_err(&o->rs, o->prefix, &o->plan.map,
-		    err) == -1)
-			return -1;
-		if (o->plan.wan[0] == '\0' && nl != NULL)
-			return line_wan_of_prefix(o, nl, err);
-		return 0;
 	}
 	if (nl == NULL) {
 		err_input(err, "no --prefix, and no netlink to read the WAN's");
 		return -1;
 	}
-	if (o->plan.wan[0] == '\0')
-		return line_from_wan(o, nl, 0, err);
-	switch (link_get(nl, o->plan.wan, &wan, err)) {
-	case 1:
-		err_input(err, "--wan %s: no such interface", o->plan.wan);
+	if (line_wan_index(o, nl, &index, err) == -1 ||
+	    line_from_wan(o, nl, index, err) == -1)
 		return -1;
-	case -1:
+	if (!o->dslite)
+		return 0;
+	/* DS-Lite: the AFTR's address (up and run). */
+	if (line_aftr_lookup(o, err) == -1)
 		return -1;
-	default:
-		return line_from_wan(o, nl, wan.index, err);
-	}
+	o->plan.map.rule.br = o->aftr;
+	return 0;
 }
 
 int

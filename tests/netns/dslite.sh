@@ -32,6 +32,7 @@ AFTR=2001:db8:ffff::10
 AFTR2=2001:db8:ffff::11
 DNS=2001:db8:53::53
 SERVER=198.51.100.10
+FLOWS=20
 # For the switch to MAP-E: a rule that covers ce1's /64, and its BR.
 BR=2001:db8:ffff::1
 RULE=ipv6prefix=2001:db8::/40,ipv4prefix=192.0.2.0/24,ealen=16,offset=4,br=$BR
@@ -64,19 +65,7 @@ table ip ispnat {
 	}
 }
 NFT
-n inet nft -f - <<'NFT'
-table inet observe {
-	set seen {
-		type ipv4_addr . inet_proto . inet_service
-		flags dynamic
-		size 65535
-	}
-	chain input {
-		type filter hook input priority 0; policy accept;
-		meta l4proto { tcp, udp } add @seen { ip saddr . meta l4proto . th sport }
-	}
-}
-NFT
+lab_observe
 bg inet "$LAB_TMP/server.log" $PEER serve 7
 wait_for 30 "echo server" q inet sh -c 'ss -ltn | grep -q ":7 "'
 
@@ -158,24 +147,7 @@ check "ce2: up" "$(status 2 .state)" up
 check "ce2: the AFTR's address" "$(status 2 .aftr_address)" $AFTR
 
 say "TCP, UDP, ping and ICMP errors from both LANs at once"
-jobs=""
-for k in 1 2; do
-	q lan$k $PEER tcp $SERVER 7 20 >"$LAB_TMP/tcp$k" &
-	jobs="$jobs $!"
-	q lan$k $PEER udp $SERVER 7 20 >"$LAB_TMP/udp$k" &
-	jobs="$jobs $!"
-	q lan$k ping -q -c 5 -i 0.2 -W 2 $SERVER >"$LAB_TMP/ping$k" 2>&1 &
-	jobs="$jobs $!"
-done
-for j in $jobs; do wait "$j" || true; done
-for k in 1 2; do
-	check "lan$k: TCP connections echoed" "$(cat "$LAB_TMP/tcp$k")" 20
-	check "lan$k: UDP exchanges echoed" "$(cat "$LAB_TMP/udp$k")" 20
-	check "lan$k: pings answered" \
-	    "$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$LAB_TMP/ping$k")" 5
-	check "lan$k: port unreachable for UDP to a closed port" \
-	    "$(q lan$k $PEER closed $SERVER 9999)" refused
-done
+lab_traffic 1 2
 
 say "two B4s, both 192.0.0.2, the same source port at the same time"
 q lan1 $PEER probe $SERVER 7 41000 >"$LAB_TMP/same1" &
@@ -276,6 +248,33 @@ for k in 1 2; do
 	check "ce$k: no IPv4 default route" \
 	    "$(q ce$k ip route show default | wc -l)" 0
 done
+
+if [ $DATAPATH = kernel ]; then
+	say "softwire up and down, once, on ce2 (the kernel's ip6tnl)"
+	set +e
+	q ce2 "$SW" up --service transix --dns $DNS --wan ce2-wan --lan ce2-lan \
+	    --state-dir "$LAB_TMP/state2" >"$LAB_TMP/up.out" 2>&1
+	rc=$?
+	set -e
+	sed 's/^/    /' "$LAB_TMP/up.out"
+	check "up: exit status" $rc 0
+	check "up: says B4 and AFTR" "$(grep -c "^  AFTR     gw.transix.jp $AFTR2\$" "$LAB_TMP/up.out")" 1
+	check "up: traffic" "$(traffic_ok 2 && echo yes || echo no)" yes
+	check "show: mode" "$(q ce2 "$SW" show --json --state-dir "$LAB_TMP/state2" | jq -r .mode)" ds-lite
+	q ce2 "$SW" down --state-dir "$LAB_TMP/state2"
+	check "down: no tunnel" \
+	    "$(q ce2 ip link show sw0 >/dev/null 2>&1 && echo yes || echo no)" no
+	check "down: the WAN's address stays" \
+	    "$(q ce2 ip -6 addr show dev ce2-wan | grep -c 'inet6 2001:db8:1:2:')" 1
+	set +e
+	q ce2 "$SW" up --service transix --wan ce2-wan \
+	    --state-dir "$LAB_TMP/state2" >"$LAB_TMP/up.out" 2>&1
+	rc=$?
+	set -e
+	check "up without --dns: exit status" $rc 2
+	check "up without --dns: says what to give" \
+	    "$(grep -c "give one with --dns ADDRESS" "$LAB_TMP/up.out")" 1
+fi
 
 echo "ce1's log:"
 sed 's/^/    /' "$LAB_TMP/run1.log"

@@ -49,19 +49,7 @@ n lan1 ip route add default via 10.0.1.1
 n lan1 sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 wait_for 10 "the ISP's link-local address" sh -c \
     "ip netns exec $NS_PREFIX-isp ip -6 addr show dev isp-ce1 scope link | grep -q inet6"
-n inet nft -f - <<'NFT'
-table inet observe {
-	set seen {
-		type ipv4_addr . inet_proto . inet_service
-		flags dynamic
-		size 65535
-	}
-	chain input {
-		type filter hook input priority 0; policy accept;
-		meta l4proto { tcp, udp } add @seen { ip saddr . meta l4proto . th sport }
-	}
-}
-NFT
+lab_observe
 bg inet "$LAB_TMP/server.log" $PEER serve 7
 bg lan1 "$LAB_TMP/lanserver.log" $PEER serve 8080
 wait_for 30 "echo server" q inet sh -c 'ss -ltn | grep -q ":7 "'

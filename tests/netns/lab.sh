@@ -52,25 +52,7 @@ for k in 1 2 3; do
 done
 
 # The server side records every (source, protocol, port) it is sent.
-n inet nft -f - <<'NFT'
-table inet observe {
-	set seen {
-		type ipv4_addr . inet_proto . inet_service
-		flags dynamic
-		size 65535
-	}
-	set seen_echo {
-		typeof ip saddr . icmp id
-		flags dynamic
-		size 65535
-	}
-	chain input {
-		type filter hook input priority 0; policy accept;
-		meta l4proto { tcp, udp } add @seen { ip saddr . meta l4proto . th sport }
-		icmp type echo-request add @seen_echo { ip saddr . icmp id }
-	}
-}
-NFT
+lab_observe
 bg inet "$LAB_TMP/server.log" $PEER serve 7
 wait_for 30 "echo server" q inet sh -c 'ss -ltn | grep -q ":7 "'
 
@@ -79,34 +61,12 @@ cestat() { "$SW" datapath --stats --control "$LAB_TMP/ce$1.sock" | jq -r "$2"; }
 # Packets a CE's tunnel device delivered inward: TUN or ip6tnl alike.
 ce_rx() { q ce$1 cat /sys/class/net/sw0/statistics/rx_packets; }
 
-say "TCP, UDP and ICMP echo from every LAN, all at once"
-jobs=""
-for k in 1 2 3; do
-	q lan$k $PEER tcp $SERVER 7 $FLOWS >"$LAB_TMP/tcp$k" &
-	jobs="$jobs $!"
-	q lan$k $PEER udp $SERVER 7 $FLOWS >"$LAB_TMP/udp$k" &
-	jobs="$jobs $!"
-	q lan$k ping -q -c 5 -i 0.2 -W 2 $SERVER >"$LAB_TMP/ping$k" 2>&1 &
-	jobs="$jobs $!"
-done
-for j in $jobs; do wait "$j" || true; done
-for k in 1 2 3; do
-	check "lan$k: TCP connections echoed" "$(cat "$LAB_TMP/tcp$k")" $FLOWS
-	check "lan$k: UDP exchanges echoed" "$(cat "$LAB_TMP/udp$k")" $FLOWS
-	check "lan$k: pings answered" \
-	    "$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$LAB_TMP/ping$k")" 5
-done
-
-say "ICMP errors from the internet reach the LAN host"
-check "lan1: port unreachable for UDP to a closed port" \
-    "$(q lan1 $PEER closed $SERVER 9999)" refused
+say "TCP, UDP and ICMP echo from every LAN, all at once; ICMP errors back"
+lab_traffic 1 2 3
 
 say "the server saw only the CEs' addresses and ports of their sets"
 # As [address, protocol, port]: TCP and UDP source ports, echo identifiers.
-{ q inet nft -j list set inet observe seen
-  q inet nft -j list set inet observe seen_echo; } |
-    jq -s -c '[.[] | .nftables[] | .set? // empty | .elem[]? | .concat |
-    if length == 3 then . else [.[0], "echo", .[1]] end]' >"$LAB_TMP/seen.json"
+lab_seen >"$LAB_TMP/seen.json"
 jq -s '[.[] | {ipv4, ranges: [.port_ranges[] | split("-") |
     map(tonumber)]}]' "$LAB_TMP/ce1.json" "$LAB_TMP/ce2.json" \
     "$LAB_TMP/ce3.json" >"$LAB_TMP/sets.json"

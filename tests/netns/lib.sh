@@ -142,6 +142,62 @@ seedgen() {
 	echo "}"
 }
 
+# lab_observe: the server (namespace inet) records every (source,
+# protocol, port) sent to it, and each echo request's source and
+# identifier; lab_seen prints them as [address, protocol, port] with
+# "echo" for the protocol of an identifier.
+lab_observe() {
+	n inet nft -f - <<'NFT'
+table inet observe {
+	set seen {
+		type ipv4_addr . inet_proto . inet_service
+		flags dynamic
+		size 65535
+	}
+	set seen_echo {
+		typeof ip saddr . icmp id
+		flags dynamic
+		size 65535
+	}
+	chain input {
+		type filter hook input priority 0; policy accept;
+		meta l4proto { tcp, udp } add @seen { ip saddr . meta l4proto . th sport }
+		icmp type echo-request add @seen_echo { ip saddr . icmp id }
+	}
+}
+NFT
+}
+lab_seen() {
+	{ q inet nft -j list set inet observe seen
+	  q inet nft -j list set inet observe seen_echo; } |
+	    jq -s -c '[.[] | .nftables[] | .set? // empty | .elem[]? | .concat |
+	    if length == 3 then . else [.[0], "echo", .[1]] end]'
+}
+
+# lab_traffic K...: TCP, UDP and ping from every lanK at once to $SERVER
+# (its echo server on port 7), $FLOWS of each, then an ICMP error: each
+# must get through.
+lab_traffic() {
+	_jobs=""
+	for _k; do
+		q lan$_k $PEER tcp $SERVER 7 $FLOWS >"$LAB_TMP/tcp$_k" &
+		_jobs="$_jobs $!"
+		q lan$_k $PEER udp $SERVER 7 $FLOWS >"$LAB_TMP/udp$_k" &
+		_jobs="$_jobs $!"
+		q lan$_k ping -q -c 5 -i 0.2 -W 2 $SERVER >"$LAB_TMP/ping$_k" 2>&1 &
+		_jobs="$_jobs $!"
+	done
+	for _j in $_jobs; do wait "$_j" || true; done
+	for _k; do
+		check "lan$_k: TCP connections echoed" "$(cat "$LAB_TMP/tcp$_k")" $FLOWS
+		check "lan$_k: UDP exchanges echoed" "$(cat "$LAB_TMP/udp$_k")" $FLOWS
+		check "lan$_k: pings answered" \
+		    "$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$LAB_TMP/ping$_k")" 5
+		check "lan$_k: port unreachable for UDP to a closed port" \
+		    "$(q lan$_k $PEER closed $SERVER 9999)" refused
+	done
+}
+
 # nft_drops NS: packets the egress guard dropped (must stay 0).
 nft_drops() {
 	q "$1" nft -j list chain ip softwire egress_guard |

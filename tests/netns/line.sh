@@ -52,19 +52,7 @@ n ce1 ip addr add 10.0.1.1/24 dev ce1-lan
 n lan1 ip addr add 10.0.1.2/24 dev lan1-ce
 n lan1 ip route add default via 10.0.1.1
 n lan1 sysctl -qw net.ipv4.ping_group_range="0 2147483647"
-n inet nft -f - <<'NFT'
-table inet observe {
-	set seen {
-		type ipv4_addr . inet_proto . inet_service
-		flags dynamic
-		size 65535
-	}
-	chain input {
-		type filter hook input priority 0; policy accept;
-		meta l4proto { tcp, udp } add @seen { ip saddr . meta l4proto . th sport }
-	}
-}
-NFT
+lab_observe
 bg inet "$LAB_TMP/server.log" $PEER serve 7
 wait_for 30 "echo server" q inet sh -c 'ss -ltn | grep -q ":7 "'
 

@@ -29,6 +29,7 @@ PEER="python3 $here/peer.py"
 AFTR=2001:db8:ffff::2
 SERVER=198.51.100.10
 SHARED=192.0.2.50
+FLOWS=20
 # The B4 addresses the ISP provisions: the binding prefix's subnet 0 and
 # the RFC 7597 §6 interface identifier (16 zero bits, IPv4, PSID).
 B4_1=2001:db8:12:3400:0:c000:232:0
@@ -61,25 +62,7 @@ for k in 1 2; do
 	n lan$k ip addr add 10.0.$k.2/24 dev lan$k-ce
 	n lan$k ip route add default via 10.0.$k.1
 done
-n inet nft -f - <<'NFT'
-table inet observe {
-	set seen {
-		type ipv4_addr . inet_proto . inet_service
-		flags dynamic
-		size 65535
-	}
-	set seen_echo {
-		typeof ip saddr . icmp id
-		flags dynamic
-		size 65535
-	}
-	chain input {
-		type filter hook input priority 0; policy accept;
-		meta l4proto { tcp, udp } add @seen { ip saddr . meta l4proto . th sport }
-		icmp type echo-request add @seen_echo { ip saddr . icmp id }
-	}
-}
-NFT
+lab_observe
 bg inet "$LAB_TMP/server.log" $PEER serve 7
 wait_for 30 "echo server" q inet sh -c 'ss -ltn | grep -q ":7 "'
 
@@ -108,24 +91,7 @@ check "ce1: port 0 not in its NAT" \
     "$(q ce1 nft list set ip softwire psid_portset | grep -c ' 1-1023 ')" 1
 
 say "TCP, UDP and ICMP echo from both LANs at once"
-jobs=""
-for k in 1 2; do
-	q lan$k $PEER tcp $SERVER 7 20 >"$LAB_TMP/tcp$k" &
-	jobs="$jobs $!"
-	q lan$k $PEER udp $SERVER 7 20 >"$LAB_TMP/udp$k" &
-	jobs="$jobs $!"
-	q lan$k ping -q -c 5 -i 0.2 -W 2 $SERVER >"$LAB_TMP/ping$k" 2>&1 &
-	jobs="$jobs $!"
-done
-for j in $jobs; do wait "$j" || true; done
-for k in 1 2; do
-	check "lan$k: TCP connections echoed" "$(cat "$LAB_TMP/tcp$k")" 20
-	check "lan$k: UDP exchanges echoed" "$(cat "$LAB_TMP/udp$k")" 20
-	check "lan$k: pings answered" \
-	    "$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$LAB_TMP/ping$k")" 5
-done
-check "lan1: port unreachable for UDP to a closed port" \
-    "$(q lan1 $PEER closed $SERVER 9999)" refused
+lab_traffic 1 2
 
 say "port 0 from the LAN leaves with a port of the set"
 bg inet "$LAB_TMP/catch.log" $PEER catch 9000 30
@@ -138,10 +104,7 @@ check "from a port in 1-1023" "$([ "${port:-0}" -ge 1 ] &&
     [ "${port:-0}" -le 1023 ] && echo yes || echo no)" yes
 
 say "the server saw only ports of each B4's set, never port 0"
-{ q inet nft -j list set inet observe seen
-  q inet nft -j list set inet observe seen_echo; } |
-    jq -s -c '[.[] | .nftables[] | .set? // empty | .elem[]? | .concat |
-    if length == 3 then . else [.[0], "echo", .[1]] end]' >"$LAB_TMP/seen.json"
+lab_seen >"$LAB_TMP/seen.json"
 check "sources seen" "$(jq 'length > 40' "$LAB_TMP/seen.json")" true
 check "all from $SHARED" \
     "$(jq -c '[.[] | .[0]] | unique' "$LAB_TMP/seen.json")" "[\"$SHARED\"]"
