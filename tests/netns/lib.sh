@@ -142,6 +142,25 @@ seedgen() {
 	echo "}"
 }
 
+# lab_args $0 SOFTWIRE SOFTWIRE-BR [userspace|kernel]: a mode suite's
+# arguments into SW, SWBR and DATAPATH (the CEs' tunnels: softwire's
+# userspace datapath, or the kernel's ip6tnl, under tests/vm/run.sh);
+# PEER; in the VM, the modules loaded.
+lab_args() {
+	_me=$1
+	shift
+	if [ $# -lt 2 ] || { [ "${3:-userspace}" != userspace ] &&
+	    [ "${3:-}" != kernel ]; }; then
+		echo "usage: $_me SOFTWIRE SOFTWIRE-BR [userspace|kernel]" >&2
+		exit 2
+	fi
+	SW=$(readlink -f "$1")
+	SWBR=$(readlink -f "$2")
+	DATAPATH=${3:-userspace}
+	PEER="python3 $here/peer.py"
+	if [ "${SOFTWIRE_VM:-}" = 1 ]; then sh "$here/../vm/modules.sh"; fi
+}
+
 # lab_observe: the server (namespace inet) records every (source,
 # protocol, port) sent to it, and each echo request's source and
 # identifier; lab_seen prints them as [address, protocol, port] with

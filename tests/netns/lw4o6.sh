@@ -14,17 +14,9 @@
 #   sh tests/netns/lw4o6.sh SOFTWIRE SOFTWIRE-BR [userspace|kernel]
 #   sh tests/vm/run.sh sh tests/netns/lw4o6.sh SOFTWIRE SOFTWIRE-BR kernel
 set -eu
-SW=$(readlink -f "$1")
-SWBR=$(readlink -f "$2")
-DATAPATH=${3:-userspace}
 here=$(dirname "$(readlink -f "$0")")
-case $DATAPATH in
-kernel|userspace) ;;
-*) echo "usage: $0 SOFTWIRE SOFTWIRE-BR [userspace|kernel]" >&2; exit 2 ;;
-esac
-if [ "${SOFTWIRE_VM:-}" = 1 ]; then sh "$here/../vm/modules.sh"; fi
 . "$here/lib.sh"
-PEER="python3 $here/peer.py"
+lab_args "$0" "$@"
 
 AFTR=2001:db8:ffff::2
 SERVER=198.51.100.10
