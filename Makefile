@@ -9,6 +9,8 @@ DESTDIR ?=
 VERSION := 0.1
 
 CC ?= cc
+# The rule generator runs at build time: a cross build sets CC, not HOSTCC.
+HOSTCC ?= cc
 CLANG ?= clang
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -65,7 +67,7 @@ UNIT_BIN := $(UNIT_TESTS:%=$(B)/tests/test_%)
 FUZZ_BIN := $(FUZZERS:%=$(B)/fuzz/fuzz_%)
 
 .SECONDARY:
-.PHONY: all check check-run unit cli-test e2e e2e-vm bench fuzz fuzz-check demo install install-br uninstall clean
+.PHONY: all check check-run unit cli-test e2e e2e-vm bench fuzz fuzz-check demo install uninstall clean
 all: $(B)/softwire $(B)/softwire-br
 
 $(B)/%.o: %.c
@@ -83,7 +85,7 @@ $(B)/gen-rules: tools/gen-rules.c src/core/addr.c src/core/err.c \
 		src/core/map.c src/core/service.c
 	@mkdir -p $(@D)
 	$(call msg,HOSTCC,$@)
-	$(Q)$(CC) $(SW_CFLAGS) -MF $(B)/gen-rules.d -O1 -o $@ $^
+	$(Q)$(HOSTCC) $(SW_CFLAGS) -MF $(B)/gen-rules.d -O1 -o $@ $^
 
 $(B)/gen/rules_jp.c: data/jp-map-e.tsv $(B)/gen-rules
 	@mkdir -p $(@D)
@@ -128,10 +130,11 @@ e2e: $(B)/softwire $(B)/softwire-br
 	@sh tests/netns/lw4o6.sh $(B)/softwire $(B)/softwire-br userspace
 	@sh tests/netns/dslite.sh $(B)/softwire $(B)/softwire-br userspace
 	@sh tests/netns/ipip.sh $(B)/softwire $(B)/softwire-br userspace
+	@sh tests/netns/service.sh $(B)/softwire $(B)/softwire-br userspace
 
 # The lab under Debian's own kernel in QEMU, the CEs on ip6tnl: the
 # hand-made baseline NAT, then the reference ruleset; then softwire up,
-# show and down; softwire run through 50 prefix changes; lw4o6; DS-Lite; fixed-IP IPIP.
+# show and down; softwire run through 50 prefix changes; lw4o6; DS-Lite; fixed-IP IPIP; s6 and the service files.
 e2e-vm: $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/vm/lab.sh $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/vm/up.sh $(B)/softwire $(B)/softwire-br
@@ -142,6 +145,8 @@ e2e-vm: $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/netns/dslite.sh $(B)/softwire \
 	  $(B)/softwire-br kernel
 	@sh tests/vm/run.sh sh tests/netns/ipip.sh $(B)/softwire \
+	  $(B)/softwire-br kernel
+	@sh tests/vm/run.sh sh tests/netns/service.sh $(B)/softwire \
 	  $(B)/softwire-br kernel
 
 # Benchmarks: one summary line each, ratios measured in the same run.
@@ -210,19 +215,15 @@ check-run: all $(UNIT_BIN)
 demo:
 	@sh tools/demo.sh
 
+# Both programs and their man pages.  The service files in contrib/ are
+# the packages' to place (each init system has its own directory).
 install: $(B)/softwire $(B)/softwire-br
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(MANDIR)/man5
-	install -m 0755 $(B)/softwire $(DESTDIR)$(SBINDIR)/softwire
-	install -m 0644 man/softwire.8 $(DESTDIR)$(MANDIR)/man8/softwire.8
-	install -m 0644 man/softwire.conf.5 \
-	    $(DESTDIR)$(MANDIR)/man5/softwire.conf.5
-
-# softwire-br, the lab's border relay, only on request.
-install-br: $(B)/softwire-br
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
-	install -m 0755 $(B)/softwire-br $(DESTDIR)$(SBINDIR)/softwire-br
-	install -m 0644 man/softwire-br.8 $(DESTDIR)$(MANDIR)/man8/softwire-br.8
+	install -m 0755 $(B)/softwire $(B)/softwire-br $(DESTDIR)$(SBINDIR)/
+	install -m 0644 man/softwire.8 man/softwire-br.8 \
+	    $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/softwire.conf.5 $(DESTDIR)$(MANDIR)/man5/
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/softwire $(DESTDIR)$(MANDIR)/man8/softwire.8 \

@@ -63,6 +63,9 @@ else
 	echo "== fixed-IP IPIP: a port forward, --on-change, a new prefix"
 	suite tests/netns/ipip.sh sh tests/netns/ipip.sh build/softwire \
 	    build/softwire-br userspace
+	echo "== the service files: s6 runs contrib/s6, systemd-analyze"
+	suite tests/netns/service.sh sh tests/netns/service.sh build/softwire \
+	    build/softwire-br userspace
 fi
 
 echo "== the lab under Debian's kernel in QEMU (ip6tnl on the CEs)"
@@ -87,7 +90,24 @@ else
 	echo "== fixed-IP IPIP on ip6tnl in QEMU"
 	suite "tests/netns/ipip.sh in QEMU" sh tests/vm/run.sh \
 	    sh tests/netns/ipip.sh build/softwire build/softwire-br kernel
+	echo "== s6 and softwire run on ip6tnl in QEMU"
+	suite "tests/netns/service.sh in QEMU" sh tests/vm/run.sh \
+	    sh tests/netns/service.sh build/softwire build/softwire-br kernel
 fi
+
+echo "== make install into a staging directory"
+inst=$(mktemp -d)
+if make --no-print-directory -s install DESTDIR="$inst" PREFIX=/usr >"$log" 2>&1 &&
+    [ "$(cd "$inst" && find . -type f | sort | tr '\n' ' ')" = \
+    "./usr/sbin/softwire ./usr/sbin/softwire-br ./usr/share/man/man5/softwire.conf.5 ./usr/share/man/man8/softwire-br.8 ./usr/share/man/man8/softwire.8 " ]; then
+	echo "ok - both programs and the three man pages"
+	tally install 0 1 0
+else
+	cat "$log"
+	(cd "$inst" && find . -type f)
+	tally install 1 0 1
+fi
+rm -rf "$inst"
 
 echo "== fuzzers"
 if make --no-print-directory -s fuzz-check; then
