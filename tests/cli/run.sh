@@ -371,6 +371,61 @@ expect 2 "192.0.2.50 PSID 1 is bound twice" -- --address 2001:db8::1 \
     --binding 192.0.2.50,1/6,0,2001:db8::3
 SW=$SW_SAVED
 
+echo "== DHCP client hooks (contrib/), run as the clients run them"
+# A stand-in softwire records its arguments and has the real one check them
+# (softwire run --check takes up's options and changes nothing).
+hooks=$(dirname "$0")/../../contrib
+cat >"$tmp/stub" <<EOF
+#!/bin/sh
+printf '%s\n' "\$@" >"$tmp/args"
+[ "\$1" = up ] || exit 0
+shift
+exec "$SW" run --check --state-dir "$tmp/hooksd" "\$@" >"$tmp/check" 2>&1
+EOF
+chmod +x "$tmp/stub"
+# args_are WHAT WANT...: the arguments recorded, one a line.
+args_are() {
+	_what=$1
+	shift
+	_want=$(printf '%s\n' "$@")
+	if [ "$(cat "$tmp/args" 2>/dev/null)" = "$_want" ]; then ok; else
+		bad "$_what: got $(tr '\n' ' ' <"$tmp/args" 2>/dev/null)"; fi
+	rm -f "$tmp/args"
+}
+MAPE_RULE=type=map-e,ipv6prefix=2001:db8::/40,ipv4prefix=192.0.2.0/24,ealen=16,offset=4,br=2001:db8:ffff::1
+odhcp6c() { env -i PATH="$PATH" SOFTWIRE="$tmp/stub" SOFTWIRE_CONFIG=/nonexistent \
+    "$@" sh "$hooks/odhcp6c/softwire.script" lo "$state"; }
+state=bound
+odhcp6c PREFIXES="2001:db8:12:3400::/56,3600,7200 2001:db8:99::/64,100,200" \
+    MAPE="$MAPE_RULE" && ok || { bad "odhcp6c MAP-E: exit $?"; cat "$tmp/check"; }
+args_are "odhcp6c MAP-E" up --wan lo --prefix 2001:db8:12:3400::/56 --rule "$MAPE_RULE"
+state=updated
+odhcp6c AFTR=gw.transix.jp RDNSS="2001:db8:53::1 2001:db8:53::2" \
+    PREFIXES="2001:db8:12:3400::/56,3600,7200" && ok ||
+    { bad "odhcp6c DS-Lite: exit $?"; cat "$tmp/check"; }
+args_are "odhcp6c DS-Lite" up --wan lo --aftr gw.transix.jp --dns 2001:db8:53::1 \
+    --dns 2001:db8:53::2
+state=unbound
+odhcp6c && ok || bad "odhcp6c unbound: exit $?"
+args_are "odhcp6c unbound" down
+state=started
+odhcp6c && ok || bad "odhcp6c started: exit $?"
+[ -e "$tmp/args" ] && bad "odhcp6c started called softwire" || ok
+dhcpcd() { env -i PATH="$PATH" SOFTWIRE="$tmp/stub" SOFTWIRE_CONFIG=/nonexistent \
+    interface=lo "$@" sh -c ". '$hooks/dhcpcd/90-softwire'"; }
+OPT94=005e002d00590015001018c00002002820010db800005d000406080000005a001020010db8ffff00000000000000000001
+dhcpcd reason=BOUND6 new_delegated_dhcp6_prefix=2001:db8:12:3400::/56 \
+    new_s46_cont_mape=$OPT94 && ok || { bad "dhcpcd MAP-E: exit $?"; cat "$tmp/check"; }
+args_are "dhcpcd MAP-E" up --wan lo --prefix 2001:db8:12:3400::/56 --dhcp6-mape $OPT94
+dhcpcd reason=RENEW6 new_aftr_name=gw.transix.jp. \
+    new_dhcp6_name_servers=2001:db8:53::1 && ok ||
+    { bad "dhcpcd DS-Lite: exit $?"; cat "$tmp/check"; }
+args_are "dhcpcd DS-Lite" up --wan lo --aftr gw.transix.jp --dns 2001:db8:53::1
+dhcpcd reason=STOP6 && ok || bad "dhcpcd STOP6: exit $?"
+args_are "dhcpcd STOP6" down
+dhcpcd reason=ROUTERADVERT && ok || bad "dhcpcd ROUTERADVERT: exit $?"
+[ -e "$tmp/args" ] && bad "dhcpcd ROUTERADVERT called softwire" || ok
+
 echo "== rules"
 "$SW" rules --json >"$tmp/r"
 jq_is "$tmp/r" 'length' 694
