@@ -42,6 +42,9 @@ suite() {
 echo "== command line"
 suite tests/cli/run.sh sh tests/cli/run.sh build/softwire build/softwire-br
 
+echo "== the Debian package"
+suite tests/pkg/deb.sh sh tests/pkg/deb.sh
+
 echo "== the lab on the host kernel (network namespaces)"
 if [ "$(id -u)" -ne 0 ]; then
 	echo "the netns suite needs root"

@@ -9,7 +9,7 @@ set -eu
 
 build="gcc make libc6-dev pkg-config libmnl-dev libnftables-dev libc-ares-dev"
 lab="jq python3 iproute2 nftables iputils-ping dnsmasq-base s6 systemd"
-test="libcmocka-dev clang libclang-rt-dev $lab"
+test="libcmocka-dev clang libclang-rt-dev debhelper lintian dpkg-dev $lab"
 bench="iperf3 ethtool conntrack"
 vm="qemu-system-x86 busybox-static cpio kmod"
 case "${1:-}" in
