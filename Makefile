@@ -130,11 +130,12 @@ e2e: $(B)/softwire $(B)/softwire-br
 	@sh tests/netns/lw4o6.sh $(B)/softwire $(B)/softwire-br userspace
 	@sh tests/netns/dslite.sh $(B)/softwire $(B)/softwire-br userspace
 	@sh tests/netns/ipip.sh $(B)/softwire $(B)/softwire-br userspace
+	@sh tests/netns/fw4.sh $(B)/softwire $(B)/softwire-br userspace
 	@sh tests/netns/service.sh $(B)/softwire $(B)/softwire-br userspace
 
 # The lab under Debian's own kernel in QEMU, the CEs on ip6tnl: the
 # hand-made baseline NAT, then the reference ruleset; then softwire up,
-# show and down; softwire run through 50 prefix changes; lw4o6; DS-Lite; fixed-IP IPIP; s6 and the service files.
+# show and down; softwire run through 50 prefix changes; lw4o6; DS-Lite; fixed-IP IPIP; fw4; s6 and the service files.
 e2e-vm: $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/vm/lab.sh $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/vm/up.sh $(B)/softwire $(B)/softwire-br
@@ -145,6 +146,8 @@ e2e-vm: $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/netns/dslite.sh $(B)/softwire \
 	  $(B)/softwire-br kernel
 	@sh tests/vm/run.sh sh tests/netns/ipip.sh $(B)/softwire \
+	  $(B)/softwire-br kernel
+	@sh tests/vm/run.sh sh tests/netns/fw4.sh $(B)/softwire \
 	  $(B)/softwire-br kernel
 	@sh tests/vm/run.sh sh tests/netns/service.sh $(B)/softwire \
 	  $(B)/softwire-br kernel

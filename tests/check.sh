@@ -66,6 +66,9 @@ else
 	echo "== fixed-IP IPIP: a port forward, --on-change, a new prefix"
 	suite tests/netns/ipip.sh sh tests/netns/ipip.sh build/softwire \
 	    build/softwire-br userspace
+	echo "== beside OpenWrt's fw4: softwire's NAT binds first"
+	suite tests/netns/fw4.sh sh tests/netns/fw4.sh build/softwire \
+	    build/softwire-br userspace
 	echo "== the service files: s6 runs contrib/s6, systemd-analyze"
 	suite tests/netns/service.sh sh tests/netns/service.sh build/softwire \
 	    build/softwire-br userspace
@@ -93,6 +96,9 @@ else
 	echo "== fixed-IP IPIP on ip6tnl in QEMU"
 	suite "tests/netns/ipip.sh in QEMU" sh tests/vm/run.sh \
 	    sh tests/netns/ipip.sh build/softwire build/softwire-br kernel
+	echo "== beside fw4 on ip6tnl in QEMU"
+	suite "tests/netns/fw4.sh in QEMU" sh tests/vm/run.sh \
+	    sh tests/netns/fw4.sh build/softwire build/softwire-br kernel
 	echo "== s6 and softwire run on ip6tnl in QEMU"
 	suite "tests/netns/service.sh in QEMU" sh tests/vm/run.sh \
 	    sh tests/netns/service.sh build/softwire build/softwire-br kernel

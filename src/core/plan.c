@@ -254,6 +254,11 @@ nft_sets(const struct plan *p, struct sbuf *b)
 	sbuf_printf(b, " }\n\t}\n");
 }
 
+/*
+ * NAT binds once per connection, in the first nat chain that sets up a
+ * mapping: below srcnat (fw4's masquerade, any user's) softwire's set
+ * decides the port (DESIGN §8).
+ */
 static void
 nft_srcnat(const struct plan *p, struct sbuf *b, const char *v4)
 {
@@ -262,7 +267,7 @@ nft_srcnat(const struct plan *p, struct sbuf *b, const char *v4)
 	uint32_t end = p->map.ipv4.addr | ~mask4(p->map.ipv4.len);
 
 	sbuf_printf(b, "\tchain srcnat {\n\t\ttype nat hook postrouting "
-	    "priority srcnat; policy accept;\n");
+	    "priority srcnat - 10; policy accept;\n");
 	if (p->map.ports.psid_len > 0)
 		sbuf_printf(b, "\t\toifname \"%s\" meta l4proto { tcp, udp, "
 		    "icmp } snat ip to numgen inc mod %u map @psid_ports\n"
