@@ -426,6 +426,63 @@ args_are "dhcpcd STOP6" down
 dhcpcd reason=ROUTERADVERT && ok || bad "dhcpcd ROUTERADVERT: exit $?"
 [ -e "$tmp/args" ] && bad "dhcpcd ROUTERADVERT called softwire" || ok
 
+echo "== the OpenWrt netifd handler, netifd's shell API stubbed"
+# The stubs take a config's options from opt_NAME variables and the
+# device of a logical interface from dev_NAME, and record the calls.
+cat >"$tmp/netifd-stub.sh" <<EOF
+json_get_vars() { for _v; do eval "\$_v=\\\${opt_\$_v:-}"; done; }
+json_get_values() { eval "\$1=\\\${opt_\$2:-}"; }
+network_get_device() { eval "\$1=\\\${dev_\$2:-}"; eval "[ -n \"\\\$\$1\" ]"; }
+proto_add_host_dependency() { echo "dependency \$*" >>"$tmp/calls"; }
+proto_run_command() { shift; printf '%s\n' "\$@" >"$tmp/cmd"; echo run >>"$tmp/calls"; }
+proto_init_update() { echo "init_update \$*" >>"$tmp/calls"; }
+proto_set_keep() { echo "set_keep \$*" >>"$tmp/calls"; }
+proto_send_update() { echo "send_update \$*" >>"$tmp/calls"; }
+proto_kill_command() { echo "kill_command \$*" >>"$tmp/calls"; }
+proto_config_add_string() { echo "\$1" >>"$tmp/params"; }
+proto_config_add_array() { echo "\$1" >>"$tmp/params"; }
+proto_config_add_int() { echo "\$1" >>"$tmp/params"; }
+proto_config_add_boolean() { echo "\$1" >>"$tmp/params"; }
+EOF
+# netifd VAR=VALUE...: the handler's init_config, setup and teardown of
+# interface wan4 (tunlink wan6 is lo here).
+netifd() {
+	rm -f "$tmp/calls" "$tmp/cmd" "$tmp/params"
+	env -i PATH="$PATH" dev_wan6=lo INCLUDE_ONLY=1 "$@" sh -c ". '$tmp/netifd-stub.sh'
+	    . '$hooks/openwrt/softwire.sh'
+	    proto_softwire_init_config
+	    proto_softwire_setup wan4 wan4
+	    proto_softwire_teardown wan4"
+}
+netifd opt_tunlink=wan6 opt_service=v6plus opt_forward=tcp:4930=192.168.1.10:22 \
+    opt_lan=br-lan opt_replace_default=1 && ok || bad "netifd MAP-E: exit $?"
+check_file() {	# check_file WHAT FILE WANT...
+	_what=$1 _file=$2
+	shift 2
+	if [ "$(cat "$_file" 2>/dev/null)" = "$(printf '%s\n' "$@")" ]; then ok; else
+		bad "$_what: got $(tr '\n' ' ' <"$_file" 2>/dev/null)"; fi
+}
+check_file "netifd: the options it takes" "$tmp/params" tunlink service rule \
+    aftr dns ipip br interface_id forward lan mtu replace_default datapath
+check_file "netifd MAP-E: the command" "$tmp/cmd" /usr/sbin/softwire run --tunnel sw-wan4 \
+    --state-dir /var/run/softwire --wan lo --service v6plus --forward \
+    tcp:4930=192.168.1.10:22 --lan br-lan --replace-default
+check_file "netifd: the calls" "$tmp/calls" "dependency wan4 :: wan6" run \
+    "init_update sw-wan4 1" "set_keep 1" "send_update wan4" "kill_command wan4"
+sed 1,2d "$tmp/cmd" >"$tmp/args1"
+(set --; while read -r a; do set -- "$@" "$a"; done <"$tmp/args1"
+    "$SW" run --check "$@" >"$tmp/check" 2>&1) && ok ||
+    { bad "netifd MAP-E: softwire run --check refused it"; cat "$tmp/check"; }
+netifd opt_tunlink=wan6 opt_aftr=gw.transix.jp \
+    "opt_dns=2001:db8:53::1 2001:db8:53::2" && ok || bad "netifd DS-Lite: exit $?"
+check_file "netifd DS-Lite: the command" "$tmp/cmd" /usr/sbin/softwire run --tunnel sw-wan4 \
+    --state-dir /var/run/softwire --wan lo --aftr gw.transix.jp --dns \
+    2001:db8:53::1 --dns 2001:db8:53::2
+sed 1,2d "$tmp/cmd" >"$tmp/args1"
+(set --; while read -r a; do set -- "$@" "$a"; done <"$tmp/args1"
+    "$SW" run --check "$@" >"$tmp/check" 2>&1) && ok ||
+    { bad "netifd DS-Lite: softwire run --check refused it"; cat "$tmp/check"; }
+
 echo "== rules"
 "$SW" rules --json >"$tmp/r"
 jq_is "$tmp/r" 'length' 694
