@@ -95,7 +95,7 @@ trap 'rm -rf "$out"' EXIT
 start=$(date +%s)
 timeout "$timeout" qemu-system-x86_64 -accel tcg,thread=multi -smp "$cpus" \
     -m "$mem" -kernel "$kdir/boot/vmlinuz-$kver" -initrd "$initrd" \
-    -append "console=ttyS0 panic=-1 quiet rdinit=/init" \
+    -append "console=ttyS0 panic=-1 loglevel=5 softlockup_panic=1 rdinit=/init" \
     -display none -serial "file:$out/console" -no-reboot \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
     -virtfs local,path="$kdir",mount_tag=modules,security_model=none,readonly=on,multidevs=remap \
