@@ -68,7 +68,7 @@ run_ports(const struct run *r, struct run_ports *p)
 
 /* DS-Lite: the AFTR as configured, its address, and when looked up. */
 static void
-run_status_aftr(const struct run *r, struct json *j)
+run_status_aftr(struct run *r, struct json *j)
 {
 	char a[ADDR6_STRLEN], list[DNS_SERVERS_MAX * ADDR6_STRLEN];
 	struct in6_addr dns[DNS_SERVERS_MAX];
@@ -94,7 +94,7 @@ run_status_aftr(const struct run *r, struct json *j)
 		    r->aftr_at) / 1000));
 	else
 		json_null(j, "aftr_resolved");
-	n = run_dns_servers((struct run *)r, 0, dns);
+	n = run_dns_servers(r, 0, dns);	/* forgets expired servers */
 	list[0] = '\0';
 	for (i = 0; i < n; i++)
 		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",

@@ -34,19 +34,8 @@ mkns isp inet ce1 ce2 lan1 lan2
 lab_internet
 n isp ip -6 addr add $DNS/128 dev lo
 for k in 1 2; do
-	link isp isp-ce$k ce$k ce$k-wan
-	link ce$k ce$k-lan lan$k lan$k-ce
-	n isp ip -6 addr add fd00:$k::1/64 dev isp-ce$k nodad
+	lab_ra_ce $k
 	n isp ip -6 addr add 2001:db8:1:$k::1/64 dev isp-ce$k nodad
-	n ce$k ip -6 addr add fd00:$k::2/64 dev ce$k-wan nodad
-	n ce$k ip -6 route add default via fd00:$k::1
-	n ce$k sysctl -qw net.ipv6.conf.ce$k-wan.accept_ra=2
-	n ce$k ip addr add 10.0.$k.1/24 dev ce$k-lan
-	n lan$k ip addr add 10.0.$k.2/24 dev lan$k-ce
-	n lan$k ip route add default via 10.0.$k.1
-	n lan$k sysctl -qw net.ipv4.ping_group_range="0 2147483647"
-	wait_for 10 "the ISP's link-local address on isp-ce$k" sh -c \
-	    "ip netns exec $NS_PREFIX-isp ip -6 addr show dev isp-ce$k scope link | grep -q inet6"
 done
 # The ISP's NAT: every B4 has a pool address, all behind 198.51.100.1.
 n isp nft -f - <<'NFT'

@@ -27,20 +27,9 @@ CE_B=2001:db8:1:2::feed:1
 say "topology"
 mkns isp inet ce1 lan1
 lab_internet
-link isp isp-ce1 ce1 ce1-wan
-link ce1 ce1-lan lan1 lan1-ce
-n isp ip -6 addr add fd00:1::1/64 dev isp-ce1 nodad
+lab_ra_ce 1
 n isp ip -6 addr add 2001:db8:1:1::1/64 dev isp-ce1 nodad
 n isp ip -6 addr add 2001:db8:1:2::1/64 dev isp-ce1 nodad
-n ce1 ip -6 addr add fd00:1::2/64 dev ce1-wan nodad
-n ce1 ip -6 route add default via fd00:1::1
-n ce1 sysctl -qw net.ipv6.conf.ce1-wan.accept_ra=2
-n ce1 ip addr add 10.0.1.1/24 dev ce1-lan
-n lan1 ip addr add 10.0.1.2/24 dev lan1-ce
-n lan1 ip route add default via 10.0.1.1
-n lan1 sysctl -qw net.ipv4.ping_group_range="0 2147483647"
-wait_for 10 "the ISP's link-local address" sh -c \
-    "ip netns exec $NS_PREFIX-isp ip -6 addr show dev isp-ce1 scope link | grep -q inet6"
 lab_observe
 bg inet "$LAB_TMP/server.log" $PEER serve 7
 bg lan1 "$LAB_TMP/lanserver.log" $PEER serve 8080

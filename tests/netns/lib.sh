@@ -284,6 +284,26 @@ lab_ce() {
 	n ce$_k nft -f "$LAB_TMP/ce$_k.nft"
 }
 
+# lab_ra_ce K: CE K (namespaces ceK and lanK made) on the ISP's link
+# fd00:K::/64, its WAN taking the ISP's Router Advertisements (a router
+# does only with accept_ra 2), its LAN 10.0.K.0/24; returns once the ISP
+# side has the link-local address RAs are sent from.
+lab_ra_ce() {
+	_k=$1
+	link isp isp-ce$_k ce$_k ce$_k-wan
+	link ce$_k ce$_k-lan lan$_k lan$_k-ce
+	n isp ip -6 addr add fd00:$_k::1/64 dev isp-ce$_k nodad
+	n ce$_k ip -6 addr add fd00:$_k::2/64 dev ce$_k-wan nodad
+	n ce$_k ip -6 route add default via fd00:$_k::1
+	n ce$_k sysctl -qw net.ipv6.conf.ce$_k-wan.accept_ra=2
+	n ce$_k ip addr add 10.0.$_k.1/24 dev ce$_k-lan
+	n lan$_k ip addr add 10.0.$_k.2/24 dev lan$_k-ce
+	n lan$_k ip route add default via 10.0.$_k.1
+	n lan$_k sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+	wait_for 10 "the ISP's link-local address on isp-ce$_k" sh -c \
+	    "ip netns exec $NS_PREFIX-isp ip -6 addr show dev isp-ce$_k scope link | grep -q inet6"
+}
+
 # bench_chain: the benchmarks' line, without its tunnel:
 #   lan 10.0.1.2 ── ce ── (fd00:1::/64) ── isp ── inet $SERVER
 bench_chain() {
