@@ -11,6 +11,7 @@ VERSION := 0.1
 CC ?= cc
 # The rule generator runs at build time: a cross build sets CC, not HOSTCC.
 HOSTCC ?= cc
+PKG_CONFIG ?= pkg-config
 CLANG ?= clang
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -20,7 +21,7 @@ WARNINGS += -Werror
 endif
 SW_CFLAGS := -std=gnu11 $(WARNINGS) -Isrc -D_GNU_SOURCE \
 	-DSOFTWIRE_VERSION='"$(VERSION)"' -MMD -MP
-CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 ifeq ($(V),1)
 Q :=
@@ -53,7 +54,7 @@ CLI_SRC := $(LINE_SRC) src/cli/main.c src/cli/calc.c src/cli/rules.c \
 	$(EDGE_SRC)
 # softwire talks netlink (libmnl) and nftables (libnftables), and asks the
 # line's DNS for a DS-Lite AFTR (c-ares); softwire-br needs none of them.
-CLI_LIBS := $(shell pkg-config --libs libmnl libnftables libcares \
+CLI_LIBS := $(shell $(PKG_CONFIG) --libs libmnl libnftables libcares \
 	2>/dev/null || echo -lmnl -lnftables -lcares)
 GEN_SRC := $(B)/gen/rules_jp.c
 UNIT_TESTS := addr map rule s46 builtin dp frag plan state change config \
@@ -135,7 +136,8 @@ e2e: $(B)/softwire $(B)/softwire-br
 
 # The lab under Debian's own kernel in QEMU, the CEs on ip6tnl: the
 # hand-made baseline NAT, then the reference ruleset; then softwire up,
-# show and down; softwire run through 50 prefix changes; lw4o6; DS-Lite; fixed-IP IPIP; fw4; s6 and the service files.
+# show and down; softwire run through 50 prefix changes; lw4o6; DS-Lite;
+# fixed-IP IPIP; fw4; s6, OpenRC and the service files.
 e2e-vm: $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/vm/lab.sh $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/vm/up.sh $(B)/softwire $(B)/softwire-br

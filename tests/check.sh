@@ -99,9 +99,18 @@ else
 	echo "== beside fw4 on ip6tnl in QEMU"
 	suite "tests/netns/fw4.sh in QEMU" sh tests/vm/run.sh \
 	    sh tests/netns/fw4.sh build/softwire build/softwire-br kernel
-	echo "== s6 and softwire run on ip6tnl in QEMU"
+	echo "== s6, OpenRC and softwire run on ip6tnl in QEMU"
 	suite "tests/netns/service.sh in QEMU" sh tests/vm/run.sh \
 	    sh tests/netns/service.sh build/softwire build/softwire-br kernel
+fi
+
+echo "== a cross build for aarch64, its vectors under qemu-user"
+if ! command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 ||
+    ! command -v qemu-aarch64 >/dev/null 2>&1; then
+	echo "SKIPPED: no aarch64-linux-gnu-gcc or qemu-aarch64 (sh tools/install-deps.sh)"
+	skipped=$((skipped + 1))
+else
+	suite tests/cross/aarch64.sh sh tests/cross/aarch64.sh
 fi
 
 echo "== make install into a staging directory"

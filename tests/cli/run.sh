@@ -42,33 +42,15 @@ jq_is() {
 }
 
 echo "== the published vectors through calc --json"
-grep -v '^#' "$vectors" | while IFS='	' read -r input rule iid ipv4 psid klen \
-    offset first last ce br; do
-	set -- calc --json
-	[ "$rule" = builtin ] || set -- "$@" --rule "$rule" --iid "$iid"
-	"$SW" "$@" "$input" >"$tmp/v.json"
-	[ "$psid" = - ] && psid=null
-	[ "$offset" = - ] && offset=null
-	[ "$br" = - ] && br=null
-	for pair in "ipv4=$ipv4" "psid=$psid" "psid_len=$klen" \
-	    "psid_offset=$offset" "ce_ipv6=$ce" "br=$br" "iid=$iid"; do
-		k=${pair%%=*} v=${pair#*=}
-		got=$(jq -r ".$k" "$tmp/v.json")
-		[ "$got" = "$v" ] || { echo "FAIL: $input .$k is $got, want $v"; exit 1; }
-	done
-	if [ "$first" != - ]; then
-		[ "$(jq -r '.port_ranges[0]' "$tmp/v.json")" = "$first" ] &&
-		[ "$(jq -r '.port_ranges[-1]' "$tmp/v.json")" = "$last" ] ||
-		    { echo "FAIL: $input port ranges"; exit 1; }
-	else
-		[ "$(jq -c '.port_ranges' "$tmp/v.json")" = '["0-65535"]' ] ||
-		    { echo "FAIL: $input port ranges"; exit 1; }
-	fi
-	echo "ok $input $rule" | tee -a "$tmp/vectors-ok"
-done || failed=$((failed + 1))
-nvec=$(wc -l <"$tmp/vectors-ok")
+set +e
+sh "$here/vectors.sh" "$SW" >"$tmp/vectors-ok"
+rc=$?
+set -e
+cat "$tmp/vectors-ok"
+nvec=$(grep -c '^ok ' "$tmp/vectors-ok")
 passed=$((passed + nvec))
-[ "$nvec" -eq "$(grep -vc '^#' "$vectors")" ] || bad "only $nvec vectors passed"
+[ "$rc" -eq 0 ] && [ "$nvec" -eq "$(grep -v '^#' "$vectors" | grep -c .)" ] ||
+    bad "only $nvec vectors passed"
 
 echo "== the JSON object has exactly the documented keys"
 "$SW" calc --json 240b:13:1a65:a100::/56 >"$tmp/j"

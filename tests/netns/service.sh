@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The service files of contrib/: s6 runs contrib/s6/softwire as it is (only
-# the binary's and the configuration's paths pointed at the test's), and
+# the binary's and the configuration's paths pointed at the test's), in the
+# VM OpenRC's supervise-daemon runs contrib/openrc/softwire, and
 # systemd-analyze checks contrib/systemd/softwire.service.  The line is
 # MAP-E, the prefix by Router Advertisement, softwire-br the BR:
 #
@@ -123,5 +124,69 @@ check "s6 left it down" "$(s6-svstat -o up "$SVC")" false
 check "the daemon ran once" "$(grep -c 'refused (see above)' "$LAB_TMP/s6.log")" 1
 s6-svc -x "$SVC"
 sed 's/^/    /' "$LAB_TMP/s6.log"
+
+# OpenRC keeps its state in /run/openrc and runs only where it booted the
+# system, or where /run/openrc/softlevel says so: the VM's /run is its own,
+# the host's is left alone.
+if [ "${SOFTWIRE_VM:-}" = 1 ] && command -v openrc-run >/dev/null; then
+	say "OpenRC: supervise-daemon runs contrib/openrc/softwire"
+	sed -i '$d' "$LAB_TMP/softwire.conf"	# the refused line above
+	mkdir -p "$LAB_TMP/openrc/init.d" "$LAB_TMP/openrc/conf.d"
+	# What OpenRC's boot leaves in /run/openrc.
+	for d in daemons exclusive failed hotplugged inactive options \
+	    scheduled started starting stopping tmp wasinactive; do
+		mkdir -p /run/openrc/$d
+	done
+	touch /run/openrc/softlevel
+	RC="$LAB_TMP/openrc/init.d/softwire"
+	sed "s|/usr/sbin/softwire|$SW|" "$contrib/openrc/softwire" >"$RC"
+	chmod +x "$RC"
+	printf 'SOFTWIRE_CONFIG=%s\n' "$LAB_TMP/softwire.conf" \
+	    >"$LAB_TMP/openrc/conf.d/softwire"
+	rc() { q ce1 "$RC" --nodeps "$@"; }
+	dpid() { status '.pid // 0'; }
+	up_but() {	# up_but PID: up, and not as daemon PID
+		_s=$(status '.state + " " + (.pid | tostring)' 2>/dev/null)
+		[ "${_s% *}" = up ] && [ "${_s#* }" != "$1" ]
+	}
+	check_true "openrc-run start" rc start
+	check "rc status: started" "$(rc status 2>&1 | grep -c started)" 1
+	wait_for 30 "up" up_but 0 || true
+	pid1=$(dpid)
+	check "up under supervise-daemon" "$(status .state)" up
+	check "its parent is supervise-daemon" \
+	    "$(ps -o args= -p "$(ps -o ppid= -p "$pid1" | tr -d " ")" |
+	    sed 's|^[^ ]*/||; s| .*||')" supervise-daemon
+	one_set "under OpenRC"
+
+	say "OpenRC: kill -9, supervise-daemon starts it again"
+	kill -9 "$pid1"
+	wait_for 30 "a new daemon up" up_but "$pid1" || true
+	pid2=$(dpid)
+	check "a new daemon" "$([ "$pid2" != "$pid1" ] && echo yes || echo no)" yes
+	check "up again" "$(status .state)" up
+	one_set "after kill -9 under OpenRC"
+
+	say "OpenRC: stop, the line down, everything as before"
+	check_true "openrc-run stop" rc stop
+	check "no daemon left" "$(pgrep -xc softwire || true)" 0
+	dump >"$LAB_TMP/after-openrc"
+	diff "$LAB_TMP/before" "$LAB_TMP/after-openrc" || true
+	check_true "links, addresses, routes and ruleset as before" \
+	    cmp -s "$LAB_TMP/before" "$LAB_TMP/after-openrc"
+	check "no state file" "$(test -e "$STATE/sw0.state" && echo yes || echo no)" no
+
+	say "OpenRC: a refused configuration, start fails and nothing runs"
+	printf 'probe-interval 0\n' >>"$LAB_TMP/softwire.conf"
+	check "openrc-run start fails" "$(rc start >/dev/null 2>&1 && echo yes || echo no)" no
+	check "no daemon" "$(pgrep -xc softwire || true)" 0
+	check "rc status: not started" "$(rc status 2>&1 | grep -c ' started')" 0
+	dump >"$LAB_TMP/after-openrc"
+	check_true "nothing changed" cmp -s "$LAB_TMP/before" "$LAB_TMP/after-openrc"
+elif [ "${SOFTWIRE_VM:-}" = 1 ]; then
+	check "openrc-run is installed (sh tools/install-deps.sh)" no yes
+else
+	say "OpenRC: run in the VM only (it writes /run/openrc)"
+fi
 
 finish
