@@ -133,11 +133,13 @@ e2e: $(B)/softwire $(B)/softwire-br
 	@sh tests/netns/ipip.sh $(B)/softwire $(B)/softwire-br userspace
 	@sh tests/netns/fw4.sh $(B)/softwire $(B)/softwire-br userspace
 	@sh tests/netns/service.sh $(B)/softwire $(B)/softwire-br userspace
+	@sh tests/netns/router.sh $(B)/softwire $(B)/softwire-br userspace
 
 # The lab under Debian's own kernel in QEMU, the CEs on ip6tnl: the
 # hand-made baseline NAT, then the reference ruleset; then softwire up,
 # show and down; softwire run through 50 prefix changes; lw4o6; DS-Lite;
-# fixed-IP IPIP; fw4; s6, OpenRC and the service files.
+# fixed-IP IPIP; fw4; s6, OpenRC and the service files; the router of
+# docs/router.md.
 e2e-vm: $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/vm/lab.sh $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/vm/up.sh $(B)/softwire $(B)/softwire-br
@@ -152,6 +154,8 @@ e2e-vm: $(B)/softwire $(B)/softwire-br
 	@sh tests/vm/run.sh sh tests/netns/fw4.sh $(B)/softwire \
 	  $(B)/softwire-br kernel
 	@sh tests/vm/run.sh sh tests/netns/service.sh $(B)/softwire \
+	  $(B)/softwire-br kernel
+	@sh tests/vm/run.sh sh tests/netns/router.sh $(B)/softwire \
 	  $(B)/softwire-br kernel
 
 # Benchmarks: one summary line each, ratios measured in the same run.

@@ -72,6 +72,9 @@ else
 	echo "== the service files: s6 runs contrib/s6, systemd-analyze"
 	suite tests/netns/service.sh sh tests/netns/service.sh build/softwire \
 	    build/softwire-br userspace
+	echo "== the router of docs/router.md: br0, dnsmasq, s6, a new prefix"
+	suite tests/netns/router.sh sh tests/netns/router.sh build/softwire \
+	    build/softwire-br userspace
 fi
 
 echo "== the lab under Debian's kernel in QEMU (ip6tnl on the CEs)"
@@ -102,6 +105,9 @@ else
 	echo "== s6, OpenRC and softwire run on ip6tnl in QEMU"
 	suite "tests/netns/service.sh in QEMU" sh tests/vm/run.sh \
 	    sh tests/netns/service.sh build/softwire build/softwire-br kernel
+	echo "== the router of docs/router.md on ip6tnl in QEMU"
+	suite "tests/netns/router.sh in QEMU" sh tests/vm/run.sh \
+	    sh tests/netns/router.sh build/softwire build/softwire-br kernel
 fi
 
 echo "== a cross build for aarch64, its vectors under qemu-user"

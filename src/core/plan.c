@@ -355,12 +355,23 @@ plan_nft(const struct plan *p, struct sbuf *b)
 	    "option maxseg size set rt mtu\n\t}\n}\n", p->tunnel);
 	if (p->wan_port[0] == '\0')
 		return;
-	/* The line gets IPv6 only: IPv4 and ARP stay off the WAN port. */
+	/*
+	 * The line gets IPv6 only: IPv4 and ARP stay off the WAN port, both
+	 * what the bridge forwards between its ports and what the router
+	 * itself sends (its ARP, its DHCP server's answers) or is sent (a
+	 * neighbour on the line asking its DHCP server for a lease).
+	 */
 	sbuf_printf(b, "table bridge softwire {\n\tchain forward {\n"
 	    "\t\ttype filter hook forward priority filter; policy accept;\n"
 	    "\t\toifname \"%s\" ether type { ip, arp } counter drop\n"
 	    "\t\tiifname \"%s\" ether type { ip, arp } counter drop\n"
-	    "\t}\n}\n", p->wan_port, p->wan_port);
+	    "\t}\n\tchain input {\n"
+	    "\t\ttype filter hook input priority filter; policy accept;\n"
+	    "\t\tiifname \"%s\" ether type { ip, arp } counter drop\n"
+	    "\t}\n\tchain output {\n"
+	    "\t\ttype filter hook output priority filter; policy accept;\n"
+	    "\t\toifname \"%s\" ether type { ip, arp } counter drop\n"
+	    "\t}\n}\n", p->wan_port, p->wan_port, p->wan_port, p->wan_port);
 }
 
 void

@@ -193,6 +193,16 @@ lab_seen() {
 	    if length == 3 then . else [.[0], "echo", .[1]] end]'
 }
 
+# lab_outside SEEN MAP: how many of lab_seen's sources in file SEEN are not
+# the address of calc's MAP (JSON) or not a port of its set.
+lab_outside() {
+	jq --slurpfile m "$2" '
+	    ($m[0].port_ranges | map(split("-") | map(tonumber))) as $r |
+	    [.[] | select(.[0] != $m[0].ipv4 or
+	    (.[2] as $p | any($r[]; .[0] <= $p and $p <= .[1]) | not))] |
+	    length' "$1"
+}
+
 # lab_traffic K...: TCP, UDP and ping from every lanK at once to $SERVER
 # (its echo server on port 7), $FLOWS of each, then an ICMP error: each
 # must get through.

@@ -4,7 +4,8 @@
 through, and hand-made ip4ip6 packets for the negative controls.
 
   peer.py serve PORT [ADDR]           TCP and UDP echo on PORT (of ADDR: UDP
-                                      replies from it) until killed
+                                      replies from it; IPv6 if ADDR is, :: for
+                                      any) until killed
   peer.py listen PORT N               listen on PORT .. PORT + N - 1, never
                                       accepting (the kernel completes the
                                       handshakes) until killed
@@ -61,12 +62,13 @@ through, and hand-made ip4ip6 packets for the negative controls.
                                       unfragmented datagrams) as fast as it
                                       can until file STOP exists; prints
                                       how many, and the seconds it took
-  peer.py ra IFACE PREFIX,VALID,PREFERRED...
+  peer.py ra IFACE [router=SECONDS] PREFIX,VALID,PREFERRED...
                                       one Router Advertisement on IFACE
-                                      (not a default router) with a prefix
-                                      information option (on-link, SLAAC)
-                                      for each PREFIX/64 and its lifetimes
-                                      and an RDNSS option for each
+                                      (a default router for SECONDS, else
+                                      not one) with a prefix information
+                                      option (on-link, SLAAC) for each
+                                      PREFIX/64 and its lifetimes and an
+                                      RDNSS option for each
                                       rdnss=ADDRESS,LIFETIME
   peer.py stream HOST PORT SECONDS    a UDP datagram every millisecond for
                                       SECONDS, from one socket and (every
@@ -95,11 +97,15 @@ def serve(port, addr="0.0.0.0"):
                     return
                 c.sendall(d)
 
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    ls = socket.socket(fam, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    us = socket.socket(fam, socket.SOCK_DGRAM)
+    if fam == socket.AF_INET6:  # beside an IPv4 server on the same port
+        ls.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        us.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
     ls.bind((addr, port))
     ls.listen(1024)
-    us = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     us.bind((addr, port))
     threading.Thread(target=tcp_loop, args=(ls,), daemon=True).start()
     while True:
@@ -409,10 +415,15 @@ def stream(host, port, seconds):
 
 
 def ra(iface, pios):
-    """One Router Advertisement on iface (router lifetime 0: not a default
-    router) with a prefix information option (on-link, autonomous) for
-    each PREFIX/64,VALID,PREFERRED."""
-    msg = struct.pack("!BBHBBHII", 134, 0, 0, 64, 0, 0, 0, 0)
+    """One Router Advertisement on iface with a prefix information option
+    (on-link, autonomous) for each PREFIX/64,VALID,PREFERRED, an RDNSS
+    option for rdnss=ADDRESS,LIFETIME; its router lifetime 0 (not a
+    default router) unless router=SECONDS comes first."""
+    lifetime = 0
+    if pios and pios[0].startswith("router="):
+        lifetime = int(pios[0][7:])
+        pios = pios[1:]
+    msg = struct.pack("!BBHBBHII", 134, 0, 0, 64, 0, lifetime, 0, 0)
     for pio in pios:
         if pio.startswith("rdnss="):
             addr, life = pio[6:].split(",")

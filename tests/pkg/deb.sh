@@ -49,7 +49,9 @@ for f in ./usr/sbin/softwire ./usr/sbin/softwire-br \
     ./lib/systemd/system/softwire.service \
     ./usr/share/softwire/softwire.script ./usr/share/softwire/90-softwire \
     ./usr/share/doc/softwire/examples/openrc/softwire \
-    ./usr/share/doc/softwire/examples/s6/softwire/run; do
+    ./usr/share/doc/softwire/examples/s6/softwire/run \
+    ./usr/share/doc/softwire/examples/router/softwire.conf \
+    ./usr/share/doc/softwire/examples/router/dnsmasq.conf; do
 	check "installs $f" "$(dpkg-deb -c "$deb" | awk '{print $6}' |
 	    grep -cx "$f")" 1
 done

@@ -158,8 +158,14 @@ test_nft_shared(void **state)
 	snprintf(p.wan_port, sizeof(p.wan_port), "lan0");
 	sbuf_init(&b, text, sizeof(text));
 	plan_nft(&p, &b);
-	assert_non_null(strstr(text, "oifname \"lan0\" ether type { ip, arp } "
-	    "counter drop"));
+	/* Forwarded between the ports, sent by the router, sent to it. */
+	assert_int_equal(count(text, "oifname \"lan0\" ether type { ip, arp } "
+	    "counter drop"), 2);
+	assert_int_equal(count(text, "iifname \"lan0\" ether type { ip, arp } "
+	    "counter drop"), 2);
+	assert_non_null(strstr(text, "type filter hook input priority filter"));
+	assert_non_null(strstr(text, "type filter hook output priority "
+	    "filter"));
 }
 
 /*
