@@ -14,7 +14,7 @@ build="gcc make libc6-dev pkg-config libmnl-dev libnftables-dev libc-ares-dev"
 lab="jq python3 iproute2 nftables iputils-ping dnsmasq-base s6 systemd"
 test="libcmocka-dev clang libclang-rt-dev debhelper lintian dpkg-dev $lab"
 bench="iperf3 ethtool conntrack"
-vm="qemu-system-x86 busybox-static cpio kmod openrc"
+vm="qemu-system-x86 busybox-static cpio kmod openrc hostapd wpasupplicant iw"
 cross="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libmnl-dev:arm64 libnftables-dev:arm64 libc-ares-dev:arm64"
 case "${1:-}" in
 --build) want=$build ;;

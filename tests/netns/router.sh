@@ -85,8 +85,13 @@ slaac() {
 	    '[.[0].addr_info[] | select(.dynamic and (.deprecated | not) and
 	    (.local | startswith($p)))] | length > 0' >/dev/null
 }
-both_slaac() { ra "$1,1800,1800" && slaac rt br0 "$1" && slaac lan1 eth0 "$1"; }
-wait_for 30 "SLAAC on the router and the LAN host" both_slaac $P1
+# The router and every LAN host ($HOSTS: NS:IFACE ...) take PREFIX64.
+HOSTS=lan1:eth0
+all_slaac() {
+	ra "$1,1800,1800" && slaac rt br0 "$1" || return 1
+	for _h in $HOSTS; do slaac "${_h%:*}" "${_h#*:}" "$1" || return 1; done
+}
+wait_for 30 "SLAAC on the router and the LAN host" all_slaac $P1
 isp_ll=$(q isp ip -6 -j addr show dev isp-rt | jq -r '.[].addr_info[] | select(.scope == "link") | .local')
 wait_for 10 "the LAN host's default route" sh -c \
     "ip -n $NS_PREFIX-lan1 -6 route show default | grep -q 'via $isp_ll dev eth0'" ||
@@ -169,45 +174,89 @@ leaked() {
 }
 lab_observe
 
-# lan_host P64: the LAN host's DHCPv4 lease, name, IPv4 and IPv6.
+# lan_host NS IFACE P64: LAN host NS's DHCPv4 lease, name, IPv4 and IPv6.
 lan_host() {
+	_h=$1 _if=$2
+	shift 2
 	_m=$LAB_TMP/m.json
 	"$SW" calc --json --iid draft --rule "$RULE" "$(p56 "$1")" >"$_m"
-	_lease=$(cat "$LAB_TMP/lease.lan1")
-	check "lease: an address of the range, router and DNS the router" \
+	_lease=$(cat "$LAB_TMP/lease.$_h")
+	check "$_h: lease: an address of the range, router and DNS the router" \
 	    "$(echo "$_lease" | sed 's/^192\.168\.1\.1[0-9][0-9] /LEASE /')" \
 	    "LEASE 192.168.1.1 192.168.1.1"
-	check "the lease is on the host" \
-	    "$(q lan1 ip -4 -br addr show dev eth0 | awk '{print $3}')" \
+	check "$_h: the lease is on the host" \
+	    "$(q $_h ip -4 -br addr show dev $_if | awk '{print $3}')" \
 	    "${_lease%% *}/24"
-	check "DNS through the router: A" \
-	    "$(q lan1 busybox nslookup -type=a server.example 192.168.1.1 |
+	check "$_h: DNS through the router: A" \
+	    "$(q $_h busybox nslookup -type=a server.example 192.168.1.1 |
 	    awk '/^Name:/ {a = 1} a && /^Address/ {print $NF}')" $SERVER
-	check "DNS through the router: AAAA" \
-	    "$(q lan1 busybox nslookup -type=aaaa server.example 192.168.1.1 |
+	check "$_h: DNS through the router: AAAA" \
+	    "$(q $_h busybox nslookup -type=aaaa server.example 192.168.1.1 |
 	    awk '/^Name:/ {a = 1} a && /^Address/ {print $NF}')" $SERVER6
 	q inet nft flush set inet observe seen
 	q inet nft flush set inet observe seen_echo
-	check "IPv4 through MAP-E: TCP" "$(q lan1 $PEER tcp $SERVER 7 $FLOWS)" $FLOWS
-	check "IPv4 through MAP-E: UDP" "$(q lan1 $PEER udp $SERVER 7 $FLOWS)" $FLOWS
-	check "IPv4 through MAP-E: ping" \
-	    "$(q lan1 ping -c 2 -i 0.3 -W 2 $SERVER | sed -n 's/.* \([0-9]*\) received.*/\1/p')" 2
+	check "$_h: IPv4 through MAP-E: TCP" "$(q $_h $PEER tcp $SERVER 7 $FLOWS)" $FLOWS
+	check "$_h: IPv4 through MAP-E: UDP" "$(q $_h $PEER udp $SERVER 7 $FLOWS)" $FLOWS
+	check "$_h: IPv4 through MAP-E: ping" \
+	    "$(q $_h ping -c 2 -i 0.3 -W 2 $SERVER | sed -n 's/.* \([0-9]*\) received.*/\1/p')" 2
 	lab_seen >"$LAB_TMP/seen"
-	check "the server saw TCP, UDP and echo" \
+	check "$_h: the server saw TCP, UDP and echo" \
 	    "$(jq -c '[.[][1]] | unique' "$LAB_TMP/seen")" '["echo","tcp","udp"]'
-	check "... from the mapping's address and ports of its set alone" \
+	check "$_h: ... from the mapping's address and ports of its set alone" \
 	    "$(lab_outside "$LAB_TMP/seen" "$_m")" 0
-	check "... that address: $(jq -r .ipv4 "$_m")" \
+	check "$_h: ... that address: $(jq -r .ipv4 "$_m")" \
 	    "$(jq -r '[.[][0]] | unique | join(",")' "$LAB_TMP/seen")" \
 	    "$(jq -r .ipv4 "$_m")"
-	check "IPv6 natively: TCP to [$SERVER6]:7" \
-	    "$(q lan1 $PEER tcp $SERVER6 7 $FLOWS)" $FLOWS
-	check "... from the host's own address of the line's /64" \
-	    "$(q lan1 ip -6 route get $SERVER6 | grep -o "src ${1%::/64}:[0-9a-f:]*" | wc -l)" 1
+	check "$_h: IPv6 natively: TCP to [$SERVER6]:7" \
+	    "$(q $_h $PEER tcp $SERVER6 7 $FLOWS)" $FLOWS
+	check "$_h: ... from the host's own address of the line's /64" \
+	    "$(q $_h ip -6 route get $SERVER6 | grep -o "src ${1%::/64}:[0-9a-f:]*" | wc -l)" 1
 }
-say "the LAN host: DHCPv4, DNS, IPv4 through MAP-E, IPv6 natively"
-check "a lease" "$(lease lan1 eth0 && echo yes || echo no)" yes
-lan_host $P1
+say "lan1: DHCPv4, DNS, IPv4 through MAP-E, IPv6 natively"
+check "lan1: a lease" "$(lease lan1 eth0 && echo yes || echo no)" yes
+lan_host lan1 eth0 $P1
+
+# Wi-Fi where mac80211_hwsim can be loaded: the VM (the host's kernel has
+# no module to load).  Two radios: wlan0 the router's, wlan1 a laptop's.
+WIFI=
+if [ "${SOFTWIRE_VM:-}" = 1 ]; then
+	say "Wi-Fi: hostapd with contrib/router/hostapd.conf, wlan0 a port of br0"
+	WIFI=yes
+	mkns lan2
+	n lan2 sysctl -qw net.ipv6.conf.all.forwarding=0 net.ipv4.ip_forward=0 \
+	    net.ipv4.ping_group_range="0 2147483647"
+	# WPA2's CCMP and the group management cipher: the guest cannot load
+	# modules on demand.
+	for m in ccm ctr cmac; do
+		modprobe -d "$SOFTWIRE_MODULES" -S "$SOFTWIRE_KVER" $m
+	done
+	modprobe -d "$SOFTWIRE_MODULES" -S "$SOFTWIRE_KVER" mac80211_hwsim radios=2
+	wait_for 10 "two radios" test -e /sys/class/net/wlan1
+	iw phy "$(cat /sys/class/net/wlan0/phy80211/name)" set netns name "$NS_PREFIX-rt"
+	iw phy "$(cat /sys/class/net/wlan1/phy80211/name)" set netns name "$NS_PREFIX-lan2"
+	n lan2 sysctl -qw net.ipv6.conf.wlan1.accept_ra=1
+	bg rt "$LAB_TMP/hostapd.log" hostapd "$recipe/hostapd.conf"
+	wait_for 30 "hostapd" grep -q AP-ENABLED "$LAB_TMP/hostapd.log" ||
+	    sed 's/^/    hostapd: /' "$LAB_TMP/hostapd.log"
+	check "wlan0 is a port of br0" \
+	    "$(q rt ip -o link show master br0 | grep -c ': wlan0:')" 1
+	printf 'network={\n\tssid="%s"\n\tpsk="%s"\n}\n' \
+	    "$(sed -n 's/^ssid=//p' "$recipe/hostapd.conf")" \
+	    "$(sed -n 's/^wpa_passphrase=//p' "$recipe/hostapd.conf")" \
+	    >"$LAB_TMP/wpa.conf"
+	bg lan2 "$LAB_TMP/wpa.log" wpa_supplicant -i wlan1 -D nl80211 \
+	    -c "$LAB_TMP/wpa.conf"
+	wait_for 60 "WPA2 association" grep -q CTRL-EVENT-CONNECTED "$LAB_TMP/wpa.log" ||
+	    sed 's/^/    wpa_supplicant: /' "$LAB_TMP/wpa.log"
+	check "the laptop joined with the recipe's passphrase" \
+	    "$(grep -c CTRL-EVENT-CONNECTED "$LAB_TMP/wpa.log")" 1
+	HOSTS="$HOSTS lan2:wlan1"
+	wait_for 30 "SLAAC over Wi-Fi" all_slaac $P1
+	check "lan2: a lease over Wi-Fi" "$(lease lan2 wlan1 && echo yes || echo no)" yes
+	lan_host lan2 wlan1 $P1
+else
+	say "Wi-Fi: in the VM only (mac80211_hwsim)"
+fi
 
 say "the line's side gets nothing IPv4 from the router"
 check "no lease offered to the ISP's side" \
@@ -220,7 +269,7 @@ check "no IPv4 or ARP frame from the router reached the line" "$(leaked)" 0
 
 say "the prefix changes: the ISP's RA gives $P2, $P1 goes"
 n isp ip -6 addr add ${P2%::/64}::1/64 dev isp-rt nodad
-wait_for 30 "SLAAC of the new prefix" both_slaac $P2
+wait_for 30 "SLAAC of the new prefix" all_slaac $P2
 ra "$P1,0,0"
 n isp ip -6 addr del ${P1%::/64}::1/64 dev isp-rt
 # The old address's valid lifetime ends (RFC 4862 keeps it 2 hours).
@@ -231,9 +280,12 @@ done
 wait_for 60 "the line up on the new prefix" up_with "$(p56 $P2)" ||
     { status .; tail -5 "$LAB_TMP/s6.log"; }
 check "up on the new prefix" "$(status .prefix)" "$(p56 $P2)"
-check "the host kept its lease" "$(q lan1 ip -4 -br addr show dev eth0 | awk '{print $3}')" \
-    "$(cut -d' ' -f1 "$LAB_TMP/lease.lan1")/24"
-lan_host $P2
+for h in $HOSTS; do
+	check "${h%:*} kept its lease" "$(q ${h%:*} ip -4 -br addr show dev ${h#*:} | awk '{print $3}')" \
+	    "$(cut -d' ' -f1 "$LAB_TMP/lease.${h%:*}")/24"
+done
+lan_host lan1 eth0 $P2
+[ -z "$WIFI" ] || lan_host lan2 wlan1 $P2
 check "still no IPv4 or ARP frame from the router on the line" "$(leaked)" 0
 check "the egress guard dropped nothing" "$(nft_drops rt)" 0
 
