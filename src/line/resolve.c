@@ -40,12 +40,19 @@ struct line_cand {
 
 #define LINE_CANDS	16
 
-/* Can an address be the line's: global, settled, not on its way out? */
+/*
+ * Can an address be the line's: global, settled, not on its way out?  An
+ * RA that deprecates a prefix (preferred lifetime 0) first refreshes its
+ * address, announced fresh and not yet deprecated, and the kernel marks
+ * it deprecated a moment later: no preferred time left is deprecated
+ * already, or the line would move back to the old prefix and again.
+ */
 static bool
 line_addr_usable(const struct if_addr *a)
 {
-	return a->scope == RT_SCOPE_UNIVERSE && !(a->flags &
-	    (IFA_F_TENTATIVE | IFA_F_DADFAILED | IFA_F_DEPRECATED));
+	return a->scope == RT_SCOPE_UNIVERSE && a->preferred > 0 &&
+	    !(a->flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED |
+	    IFA_F_DEPRECATED));
 }
 
 /*

@@ -253,6 +253,9 @@ addr_cb(const struct nlmsghdr *nlh, void *data)
 		    mnl_attr_get_payload(tb.tb[IFA_CACHEINFO]);
 
 		x->tstamp = ci->tstamp;
+		x->preferred = ci->ifa_prefered;
+	} else {
+		x->preferred = UINT32_MAX;
 	}
 	if (d->family == AF_INET)
 		memcpy(&x->a4, mnl_attr_get_payload(a), 4);

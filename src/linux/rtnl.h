@@ -58,6 +58,7 @@ struct if_addr {
 	uint32_t flags;		/* IFA_F_* */
 	unsigned scope;
 	uint32_t tstamp;	/* last updated (an RA refreshed it), 1/100 s */
+	uint32_t preferred;	/* seconds left preferred; UINT32_MAX forever */
 };
 
 #define ADDR_LIST_MAX	256

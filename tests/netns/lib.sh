@@ -193,14 +193,18 @@ lab_seen() {
 	    if length == 3 then . else [.[0], "echo", .[1]] end]'
 }
 
-# lab_outside SEEN MAP: how many of lab_seen's sources in file SEEN are not
-# the address of calc's MAP (JSON) or not a port of its set.
+# lab_outside SEEN MAP...: how many of lab_seen's sources in file SEEN fit
+# none of calc's MAPs (JSON): not its address with a port of its set.
 lab_outside() {
-	jq --slurpfile m "$2" '
-	    ($m[0].port_ranges | map(split("-") | map(tonumber))) as $r |
-	    [.[] | select(.[0] != $m[0].ipv4 or
-	    (.[2] as $p | any($r[]; .[0] <= $p and $p <= .[1]) | not))] |
-	    length' "$1"
+	_seen=$1
+	shift
+	jq -s . "$@" >"$LAB_TMP/outside-maps.json"
+	jq --slurpfile m "$LAB_TMP/outside-maps.json" '
+	    [$m[0][] | {a: .ipv4, r: (.port_ranges |
+	    map(split("-") | map(tonumber)))}] as $maps |
+	    [.[] | . as $s | select(any($maps[]; .a == $s[0] and
+	    any(.r[]; .[0] <= $s[2] and $s[2] <= .[1])) | not)] | length' \
+	    "$_seen"
 }
 
 # lab_traffic K...: TCP, UDP and ping from every lanK at once to $SERVER

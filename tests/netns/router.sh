@@ -267,7 +267,20 @@ check "no DNS answered on br0's IPv6 address from the line" \
     "$(q isp timeout 5 busybox nslookup server.example "$br0_v6" >/dev/null 2>&1 && echo answered || echo silent)" silent
 check "no IPv4 or ARP frame from the router reached the line" "$(leaked)" 0
 
-say "the prefix changes: the ISP's RA gives $P2, $P1 goes"
+say "the prefix changes under a UDP stream from every host: the ISP's RA gives $P2, $P1 goes"
+"$SW" calc --json --iid draft --rule "$RULE" "$(p56 $P1)" >"$LAB_TMP/old.json"
+"$SW" calc --json --iid draft --rule "$RULE" "$(p56 $P2)" >"$LAB_TMP/new.json"
+brdrops() { "$SWBR" --stats --control "$LAB_TMP/br.sock" | jq '[.drops[]] | add'; }
+drops=$(brdrops)
+changes=$(status .changes)
+q inet nft flush set inet observe seen
+seen_from() {	# seen_from IPV4: the server has seen a flow from IPV4
+	lab_seen | jq -e --arg a "$1" 'any(.[]; .[0] == $a)' >/dev/null
+}
+for h in $HOSTS; do
+	bg ${h%:*} "$LAB_TMP/stream.${h%:*}" $PEER stream $SERVER 7 300
+done
+wait_for 10 "the stream" seen_from "$(jq -r .ipv4 "$LAB_TMP/old.json")"
 n isp ip -6 addr add ${P2%::/64}::1/64 dev isp-rt nodad
 wait_for 30 "SLAAC of the new prefix" all_slaac $P2
 ra "$P1,0,0"
@@ -280,6 +293,24 @@ done
 wait_for 60 "the line up on the new prefix" up_with "$(p56 $P2)" ||
     { status .; tail -5 "$LAB_TMP/s6.log"; }
 check "up on the new prefix" "$(status .prefix)" "$(p56 $P2)"
+wait_for 30 "the stream through the new mapping" \
+    seen_from "$(jq -r .ipv4 "$LAB_TMP/new.json")"
+pkill -f "peer.py stream" || true
+lab_seen >"$LAB_TMP/seen.change"
+echo "    $(jq length "$LAB_TMP/seen.change") flows seen across the change"
+check "the stream left through the old mapping, then the new" \
+    "$(jq -r '[.[][0]] | unique | join(" ")' "$LAB_TMP/seen.change")" \
+    "$(jq -r '[.ipv4] | join(" ")' "$LAB_TMP/old.json" "$LAB_TMP/new.json" |
+    sort | tr '\n' ' ' | sed 's/ $//')"
+check "not one flow with a mix: each is one mapping's address and a port of its set" \
+    "$(lab_outside "$LAB_TMP/seen.change" "$LAB_TMP/old.json" "$LAB_TMP/new.json")" 0
+check "the BR dropped nothing across the change" "$(brdrops)" "$drops"
+check "the line moved once: no return to the deprecated prefix" \
+    "$(($(status .changes) - changes))" 1
+# The old mapping's connections are flushed: a datagram of one caught in
+# between leaves by no port at all (the egress guard drops it).
+guard=$(nft_drops rt)
+echo "    the egress guard dropped $guard datagrams of old connections"
 for h in $HOSTS; do
 	check "${h%:*} kept its lease" "$(q ${h%:*} ip -4 -br addr show dev ${h#*:} | awk '{print $3}')" \
 	    "$(cut -d' ' -f1 "$LAB_TMP/lease.${h%:*}")/24"
@@ -287,7 +318,7 @@ done
 lan_host lan1 eth0 $P2
 [ -z "$WIFI" ] || lan_host lan2 wlan1 $P2
 check "still no IPv4 or ARP frame from the router on the line" "$(leaked)" 0
-check "the egress guard dropped nothing" "$(nft_drops rt)" 0
+check "since then, the egress guard dropped nothing" "$(nft_drops rt)" "$guard"
 
 say "s6-svc -d: the line down, the bridge guard gone with it"
 s6-svc -wd -T 30000 -d "$SVC"
