@@ -9,7 +9,6 @@ set -eu
 SW=$1
 SWBR=$2
 here=$(dirname "$0")
-vectors=$here/../vectors/public.tsv
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0
@@ -47,10 +46,10 @@ sh "$here/vectors.sh" "$SW" >"$tmp/vectors-ok"
 rc=$?
 set -e
 cat "$tmp/vectors-ok"
+# vectors.sh fails unless every vector passed.
 nvec=$(grep -c '^ok ' "$tmp/vectors-ok")
 passed=$((passed + nvec))
-[ "$rc" -eq 0 ] && [ "$nvec" -eq "$(grep -v '^#' "$vectors" | grep -c .)" ] ||
-    bad "only $nvec vectors passed"
+[ "$rc" -eq 0 ] || bad "only $nvec vectors passed"
 
 echo "== the JSON object has exactly the documented keys"
 "$SW" calc --json 240b:13:1a65:a100::/56 >"$tmp/j"

@@ -227,9 +227,7 @@ if [ "${SOFTWIRE_VM:-}" = 1 ]; then
 	    net.ipv4.ping_group_range="0 2147483647"
 	# WPA2's CCMP and the group management cipher: the guest cannot load
 	# modules on demand.
-	for m in ccm ctr cmac; do
-		modprobe -d "$SOFTWIRE_MODULES" -S "$SOFTWIRE_KVER" $m
-	done
+	sh "$here/../vm/modules.sh" ccm ctr cmac
 	modprobe -d "$SOFTWIRE_MODULES" -S "$SOFTWIRE_KVER" mac80211_hwsim radios=2
 	wait_for 10 "two radios" test -e /sys/class/net/wlan1
 	iw phy "$(cat /sys/class/net/wlan0/phy80211/name)" set netns name "$NS_PREFIX-rt"
