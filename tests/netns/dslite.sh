@@ -77,9 +77,10 @@ traffic_ok() {
 	    q lan$1 $PEER udp $SERVER 7 2 >/dev/null &&
 	    q lan$1 ping -c 1 -W 2 $SERVER >/dev/null
 }
+says() { echo "    ce$1 says: $(status "$1" .state): $(status "$1" .reason)"; }
 wait_state() {	# wait_state K SECONDS STATE
 	wait_for "$2" "ce$1 $3" state_is "$1" "$3" && return 0
-	echo "    ce$1 says: $(status "$1" .state): $(status "$1" .reason)"
+	says "$1"
 	tail -5 "$LAB_TMP/run$1.log" | sed 's/^/    /'
 	return 1
 }
@@ -98,10 +99,8 @@ check "ce1: aftr-unresolved" "$(status 1 .state)" aftr-unresolved
 # The kernel announces the RA's address before its RDNSS option: the first
 # reason may be "no DNS server of the line is known", the next names it.
 looked_up() { status 1 .reason | grep -q "gw.transix.jp from $DNS"; }
-wait_for 30 "a lookup through $DNS" looked_up ||
-    echo "    ce1 says: $(status 1 .state): $(status 1 .reason)"
-check "ce1: the reason names the name and the server" \
-    "$(status 1 .reason | grep -c "gw.transix.jp from $DNS")" 1
+wait_for 30 "a lookup through $DNS" looked_up || says 1
+check_true "ce1: the reason names the name and the server" looked_up
 check "ce1: still aftr-unresolved" "$(status 1 .state)" aftr-unresolved
 check "ce1: the DNS server from the RA" "$(status 1 .dns)" $DNS
 check "ce1: the AFTR named" "$(status 1 .aftr)" gw.transix.jp
